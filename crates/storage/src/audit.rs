@@ -1,0 +1,113 @@
+//! The append-only audit log (R16) and the durable event log.
+
+use careinbox_domain::{ConversationId, Error, InboxId, TeamId, UserId};
+use uuid::Uuid;
+
+use crate::{AuditEntry, AuditRow, EventRow, Tx, db, on_conn};
+
+impl Tx {
+    pub async fn insert_audit(&mut self, entry: &AuditEntry, now: i64) -> Result<(), Error> {
+        let sql = "INSERT INTO audit_log (at, actor_id, action, object_type, object_id, team_id,
+              inbox_id, conversation_id, subject_user, ip, outcome)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+        on_conn!(self, c => sqlx::query(sql)
+            .bind(now)
+            .bind(entry.actor.map(|u| u.0))
+            .bind(entry.action)
+            .bind(entry.object_type)
+            .bind(entry.object_id)
+            .bind(entry.team.map(|t| t.0))
+            .bind(entry.inbox.map(|i| i.0))
+            .bind(entry.conversation.map(|c| c.0))
+            .bind(entry.subject_user.map(|u| u.0))
+            .bind(entry.ip.as_deref())
+            .bind(entry.outcome)
+            .execute(c)
+            .await.map(|r| r.rows_affected()))
+        .map(drop)
+        .map_err(db)
+    }
+
+    /// Audit entries about `team`: its staff, its inboxes, and conversations
+    /// that one of its inboxes is a party of; newest first, below the cursor.
+    pub async fn audit_for_team(&mut self, team: TeamId, before_seq: i64, limit: i64) -> Result<Vec<AuditRow>, Error> {
+        let sql = "SELECT a.seq, a.at, a.actor_id, a.action, a.object_type, a.object_id,
+              a.inbox_id, a.conversation_id, a.subject_user, a.ip, a.outcome
+            FROM audit_log a
+            WHERE a.seq < $2 AND (
+              a.team_id = $1
+              OR a.inbox_id IN (SELECT id FROM inboxes WHERE team_id = $1)
+              OR a.conversation_id IN (
+                SELECT ci.conversation_id FROM conversation_inboxes ci
+                JOIN inboxes i ON i.id = ci.inbox_id WHERE i.team_id = $1))
+            ORDER BY a.seq DESC LIMIT $3";
+        type Row = (
+            i64, i64, Option<Uuid>, String, String, Option<Uuid>,
+            Option<Uuid>, Option<Uuid>, Option<Uuid>, Option<String>, String,
+        );
+        let rows: Vec<Row> = on_conn!(self, c => sqlx::query_as(sql)
+            .bind(team.0)
+            .bind(before_seq)
+            .bind(limit)
+            .fetch_all(c)
+            .await)
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|(seq, at, actor, action, object_type, object_id, inbox, conversation, subject_user, ip, outcome)| AuditRow {
+                seq,
+                at,
+                actor: actor.map(UserId),
+                action,
+                object_type,
+                object_id,
+                inbox: inbox.map(InboxId),
+                conversation: conversation.map(ConversationId),
+                subject_user: subject_user.map(UserId),
+                ip,
+                outcome,
+            })
+            .collect())
+    }
+
+    /// Appends to the durable event log that feeds the realtime stream.
+    pub async fn insert_event_log(&mut self, kind: &str, conversation: Option<ConversationId>, inbox: Option<InboxId>, user: Option<UserId>, data: &str, now: i64) -> Result<i64, Error> {
+        let sql = "INSERT INTO events (at, kind, conversation_id, inbox_id, user_id, data)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq";
+        on_conn!(self, c => sqlx::query_scalar(sql)
+            .bind(now)
+            .bind(kind)
+            .bind(conversation.map(|c| c.0))
+            .bind(inbox.map(|i| i.0))
+            .bind(user.map(|u| u.0))
+            .bind(data)
+            .fetch_one(c)
+            .await)
+        .map_err(db)
+    }
+
+    /// Events after `after_seq`, oldest first (for replay on reconnection).
+    pub async fn events_after(&mut self, after_seq: i64, limit: i64) -> Result<Vec<EventRow>, Error> {
+        let sql = "SELECT seq, at, kind, conversation_id, inbox_id, user_id, data FROM events
+            WHERE seq > $1 ORDER BY seq LIMIT $2";
+        type Row = (i64, i64, String, Option<Uuid>, Option<Uuid>, Option<Uuid>, String);
+        let rows: Vec<Row> = on_conn!(self, c => sqlx::query_as(sql)
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(c)
+            .await)
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|(seq, at, kind, conversation, inbox, user, data)| EventRow {
+                seq,
+                at,
+                kind,
+                conversation: conversation.map(ConversationId),
+                inbox: inbox.map(InboxId),
+                user: user.map(UserId),
+                data,
+            })
+            .collect())
+    }
+}

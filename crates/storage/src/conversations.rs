@@ -1,0 +1,418 @@
+//! Conversations, their parties and participations, the timeline, the views
+//! and read state.
+
+use careinbox_domain::{Conflict, ConversationId, Error, InboxId, MessageId, Source, TeamId, UserId};
+use uuid::Uuid;
+
+use crate::{
+    ConversationRow, InboxRef, ParticipantRow, PartyInbox, PersonRef, TeamRef, TimelineKind,
+    TimelineRow, Tx, ViewRow, db, is_unique_violation, on_conn,
+};
+
+type ConversationTuple = (Uuid, String, Uuid, String, i64, i64, i64);
+
+fn conversation_row((id, subject, by, by_name, created, last_at, last_seq): ConversationTuple) -> ConversationRow {
+    ConversationRow {
+        id: ConversationId(id),
+        subject,
+        started_by: PersonRef { id: UserId(by), name: by_name },
+        created_at: created,
+        last_message_at: last_at,
+        last_message_seq: last_seq,
+    }
+}
+
+const CONVERSATION_COLUMNS: &str =
+    "c.id, c.subject, c.started_by, u.name, c.created_at, c.last_message_at, c.last_message_seq";
+
+/// A view to list: the personal view (direct participations) or an inbox's.
+#[derive(Debug, Clone, Copy)]
+pub enum ViewOf {
+    Personal,
+    Inbox(InboxId),
+}
+
+impl Tx {
+    /// Creates the conversation row; its first message follows with
+    /// [`Tx::insert_message`].
+    pub async fn insert_conversation(&mut self, id: ConversationId, subject: &str, started_by: UserId, now: i64) -> Result<(), Error> {
+        let sql = "INSERT INTO conversations
+            (id, subject, started_by, created_at, last_message_seq, last_message_at)
+            VALUES ($1, $2, $3, $4, 0, $4)";
+        on_conn!(self, c => sqlx::query(sql)
+            .bind(id.0)
+            .bind(subject)
+            .bind(started_by.0)
+            .bind(now)
+            .execute(c)
+            .await.map(|r| r.rows_affected()))
+        .map(drop)
+        .map_err(db)
+    }
+
+    pub async fn conversation(&mut self, id: ConversationId) -> Result<Option<ConversationRow>, Error> {
+        let sql = format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations c
+             JOIN users u ON u.id = c.started_by WHERE c.id = $1"
+        );
+        let row: Option<ConversationTuple> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id.0)
+            .fetch_optional(c)
+            .await)
+        .map_err(db)?;
+        Ok(row.map(conversation_row))
+    }
+
+    /// Appends a message and makes it the conversation's newest activity:
+    /// every participation's view moves it to the top and out of the archive
+    /// (R9, R10), and the author has read up to it. Returns its seq.
+    pub async fn insert_message(&mut self, conversation: ConversationId, id: MessageId, author: UserId, on_behalf_of: Option<InboxId>, body: &str, now: i64) -> Result<i64, Error> {
+        let append = "INSERT INTO timeline
+            (conversation_id, kind, message_id, author_id, on_behalf_of, body, at)
+            VALUES ($1, 'message', $2, $3, $4, $5, $6) RETURNING seq";
+        let bump = "UPDATE conversations SET last_message_seq = $2, last_message_at = $3
+            WHERE id = $1";
+        let spread = "UPDATE participations SET last_message_seq = $2, archived = FALSE,
+              last_read_seq = CASE WHEN user_id = $3 THEN $2 ELSE last_read_seq END
+            WHERE conversation_id = $1";
+        on_conn!(self, c => {
+            let seq: i64 = sqlx::query_scalar(append)
+                .bind(conversation.0)
+                .bind(id.0)
+                .bind(author.0)
+                .bind(on_behalf_of.map(|i| i.0))
+                .bind(body)
+                .bind(now)
+                .fetch_one(&mut *c)
+                .await?;
+            sqlx::query(bump).bind(conversation.0).bind(seq).bind(now).execute(&mut *c).await.map(|r| r.rows_affected())?;
+            sqlx::query(spread).bind(conversation.0).bind(seq).bind(author.0).execute(&mut *c).await.map(|r| r.rows_affected())?;
+            Ok::<_, sqlx::Error>(seq)
+        })
+        .map_err(db)
+    }
+
+    /// Appends a system event ("Carla added POH Somatiek"). Events do not
+    /// count as activity: they change neither unread state nor view order.
+    pub async fn insert_event(&mut self, conversation: ConversationId, event: &str, actor: Option<UserId>, target: Target, now: i64) -> Result<i64, Error> {
+        let sql = "INSERT INTO timeline
+            (conversation_id, kind, author_id, event, target_user, target_inbox, at)
+            VALUES ($1, 'event', $2, $3, $4, $5, $6) RETURNING seq";
+        let (user, inbox) = match target {
+            Target::User(u) => (Some(u.0), None),
+            Target::Inbox(i) => (None, Some(i.0)),
+        };
+        on_conn!(self, c => sqlx::query_scalar(sql)
+            .bind(conversation.0)
+            .bind(actor.map(|a| a.0))
+            .bind(event)
+            .bind(user)
+            .bind(inbox)
+            .bind(now)
+            .fetch_one(c)
+            .await)
+        .map_err(db)
+    }
+
+    /// Makes `inbox` a party of the conversation; R8 refuses a second time.
+    pub async fn insert_party_inbox(&mut self, conversation: ConversationId, inbox: InboxId, added_by: UserId, now: i64) -> Result<(), Error> {
+        let sql = "INSERT INTO conversation_inboxes (conversation_id, inbox_id, added_by, added_at)
+            VALUES ($1, $2, $3, $4)";
+        let result = on_conn!(self, c => sqlx::query(sql)
+            .bind(conversation.0)
+            .bind(inbox.0)
+            .bind(added_by.0)
+            .bind(now)
+            .execute(c)
+            .await.map(|r| r.rows_affected())
+            .map(drop));
+        result.map_err(|e| {
+            if is_unique_violation(&e) { Conflict::InboxAlreadyParty.into() } else { db(e) }
+        })
+    }
+
+    /// Adds one participation. A professional who already participates by
+    /// another source keeps their read position.
+    pub async fn insert_participation(&mut self, conversation: ConversationId, user: UserId, source: Source, now: i64) -> Result<(), Error> {
+        let sql = "INSERT INTO participations
+            (conversation_id, user_id, via_inbox, added_at, archived, last_message_seq, last_read_seq)
+            SELECT c.id, $2, $3, $4, FALSE, c.last_message_seq,
+              COALESCE((SELECT MAX(p.last_read_seq) FROM participations p
+                        WHERE p.conversation_id = c.id AND p.user_id = $2), 0)
+            FROM conversations c WHERE c.id = $1";
+        let result = on_conn!(self, c => sqlx::query(sql)
+            .bind(conversation.0)
+            .bind(user.0)
+            .bind(source.inbox().map(|i| i.0))
+            .bind(now)
+            .execute(c)
+            .await.map(|r| r.rows_affected())
+            .map(drop));
+        result.map_err(|e| {
+            if is_unique_violation(&e) { Conflict::AlreadyParticipant.into() } else { db(e) }
+        })
+    }
+
+    /// R4: links exactly the current members of `inbox` as participants via
+    /// it, in one statement. Call [`Tx::lock_inbox`] first. Returns them.
+    pub async fn link_inbox_members(&mut self, conversation: ConversationId, inbox: InboxId, now: i64) -> Result<Vec<UserId>, Error> {
+        let sql = "INSERT INTO participations
+            (conversation_id, user_id, via_inbox, added_at, archived, last_message_seq, last_read_seq)
+            SELECT c.id, m.user_id, m.inbox_id, $3, FALSE, c.last_message_seq,
+              COALESCE((SELECT MAX(p.last_read_seq) FROM participations p
+                        WHERE p.conversation_id = c.id AND p.user_id = m.user_id), 0)
+            FROM inbox_members m JOIN conversations c ON c.id = $1
+            WHERE m.inbox_id = $2
+            RETURNING user_id";
+        let rows: Vec<Uuid> = on_conn!(self, c => sqlx::query_scalar(sql)
+            .bind(conversation.0)
+            .bind(inbox.0)
+            .bind(now)
+            .fetch_all(c)
+            .await)
+        .map_err(db)?;
+        Ok(rows.into_iter().map(UserId).collect())
+    }
+
+    /// The sources through which `user` participates in the conversation;
+    /// empty when they do not (R15).
+    pub async fn sources(&mut self, conversation: ConversationId, user: UserId) -> Result<Vec<Source>, Error> {
+        let sql = "SELECT via_inbox FROM participations WHERE conversation_id = $1 AND user_id = $2";
+        let rows: Vec<Option<Uuid>> = on_conn!(self, c => sqlx::query_scalar(sql)
+            .bind(conversation.0)
+            .bind(user.0)
+            .fetch_all(c)
+            .await)
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|via| via.map_or(Source::Direct, |i| Source::Via(InboxId(i))))
+            .collect())
+    }
+
+    pub async fn party_inboxes(&mut self, conversation: ConversationId) -> Result<Vec<PartyInbox>, Error> {
+        let sql = "SELECT i.id, i.name, t.id, t.name FROM conversation_inboxes ci
+            JOIN inboxes i ON i.id = ci.inbox_id JOIN teams t ON t.id = i.team_id
+            WHERE ci.conversation_id = $1 ORDER BY ci.added_at, i.name";
+        let rows: Vec<(Uuid, String, Uuid, String)> =
+            on_conn!(self, c => sqlx::query_as(sql).bind(conversation.0).fetch_all(c).await)
+                .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, team_id, team_name)| PartyInbox {
+                id: InboxId(id),
+                name,
+                team: TeamRef { id: TeamId(team_id), name: team_name },
+            })
+            .collect())
+    }
+
+    pub async fn participants(&mut self, conversation: ConversationId) -> Result<Vec<ParticipantRow>, Error> {
+        let sql = "SELECT u.id, u.name, u.profession, p.via_inbox FROM participations p
+            JOIN users u ON u.id = p.user_id
+            WHERE p.conversation_id = $1 ORDER BY u.name, u.id, p.added_at";
+        let rows: Vec<(Uuid, String, String, Option<Uuid>)> =
+            on_conn!(self, c => sqlx::query_as(sql).bind(conversation.0).fetch_all(c).await)
+                .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, profession, via)| ParticipantRow {
+                user: UserId(id),
+                name,
+                profession,
+                via: via.map(InboxId),
+            })
+            .collect())
+    }
+
+    /// Timeline items after `after_seq`, oldest first.
+    pub async fn timeline(&mut self, conversation: ConversationId, after_seq: i64, limit: i64) -> Result<Vec<TimelineRow>, Error> {
+        let sql = "SELECT t.seq, t.at, t.kind, t.message_id, t.body, t.event,
+              a.id, a.name, b.id, b.name, tu.id, tu.name, ti.id, ti.name
+            FROM timeline t
+            LEFT JOIN users a ON a.id = t.author_id
+            LEFT JOIN inboxes b ON b.id = t.on_behalf_of
+            LEFT JOIN users tu ON tu.id = t.target_user
+            LEFT JOIN inboxes ti ON ti.id = t.target_inbox
+            WHERE t.conversation_id = $1 AND t.seq > $2
+            ORDER BY t.seq LIMIT $3";
+        type Row = (
+            i64, i64, String, Option<Uuid>, Option<String>, Option<String>,
+            Option<Uuid>, Option<String>, Option<Uuid>, Option<String>,
+            Option<Uuid>, Option<String>, Option<Uuid>, Option<String>,
+        );
+        let rows: Vec<Row> = on_conn!(self, c => sqlx::query_as(sql)
+            .bind(conversation.0)
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(c)
+            .await)
+        .map_err(db)?;
+        let person = |id: Option<Uuid>, name: Option<String>| {
+            id.zip(name).map(|(id, name)| PersonRef { id: UserId(id), name })
+        };
+        let inbox = |id: Option<Uuid>, name: Option<String>| {
+            id.zip(name).map(|(id, name)| InboxRef { id: InboxId(id), name })
+        };
+        Ok(rows
+            .into_iter()
+            .map(|(seq, at, kind, message_id, body, event, a, an, b, bn, tu, tun, ti, tin)| {
+                let kind = match (kind.as_str(), message_id) {
+                    ("message", Some(id)) => TimelineKind::Message {
+                        id: MessageId(id),
+                        author: person(a, an).unwrap_or(PersonRef { id: UserId(Uuid::nil()), name: String::new() }),
+                        on_behalf_of: inbox(b, bn),
+                        body: body.unwrap_or_default(),
+                    },
+                    _ => TimelineKind::Event {
+                        event: event.unwrap_or_default(),
+                        actor: person(a, an),
+                        target_user: person(tu, tun),
+                        target_inbox: inbox(ti, tin),
+                        inbox: None,
+                    },
+                };
+                TimelineRow { seq, at, kind }
+            })
+            .collect())
+    }
+
+    /// The seq of a message of this conversation.
+    pub async fn message_seq(&mut self, conversation: ConversationId, message: MessageId) -> Result<Option<i64>, Error> {
+        let sql = "SELECT seq FROM timeline WHERE conversation_id = $1 AND message_id = $2";
+        on_conn!(self, c => sqlx::query_scalar(sql)
+            .bind(conversation.0)
+            .bind(message.0)
+            .fetch_optional(c)
+            .await)
+        .map_err(db)
+    }
+
+    /// R14: moves `user`'s read position forward (never back) to `seq`.
+    pub async fn mark_read(&mut self, conversation: ConversationId, user: UserId, seq: i64) -> Result<(), Error> {
+        let sql = "UPDATE participations
+            SET last_read_seq = CASE WHEN last_read_seq < $3 THEN $3 ELSE last_read_seq END
+            WHERE conversation_id = $1 AND user_id = $2";
+        on_conn!(self, c => sqlx::query(sql)
+            .bind(conversation.0)
+            .bind(user.0)
+            .bind(seq)
+            .execute(c)
+            .await.map(|r| r.rows_affected()))
+        .map(drop)
+        .map_err(db)
+    }
+
+    /// R9: archives or restores the conversation in `inbox`'s view, for every
+    /// member linked via it. R10: with `ViewOf::Personal`, only `user`'s
+    /// direct participation.
+    pub async fn set_archived(&mut self, conversation: ConversationId, view: ViewOf, user: UserId, archived: bool) -> Result<(), Error> {
+        let result = match view {
+            ViewOf::Inbox(inbox) => {
+                let sql = "UPDATE participations SET archived = $3
+                    WHERE conversation_id = $1 AND via_inbox = $2";
+                on_conn!(self, c => sqlx::query(sql)
+                    .bind(conversation.0)
+                    .bind(inbox.0)
+                    .bind(archived)
+                    .execute(c)
+                    .await.map(|r| r.rows_affected()))
+            }
+            ViewOf::Personal => {
+                let sql = "UPDATE participations SET archived = $3
+                    WHERE conversation_id = $1 AND user_id = $2 AND via_inbox IS NULL";
+                on_conn!(self, c => sqlx::query(sql)
+                    .bind(conversation.0)
+                    .bind(user.0)
+                    .bind(archived)
+                    .execute(c)
+                    .await.map(|r| r.rows_affected()))
+            }
+        };
+        result.map(drop).map_err(db)
+    }
+
+    /// One page of a view, newest activity first, starting below the
+    /// `before_seq` cursor. Served by the participations_view index.
+    pub async fn view_page(&mut self, user: UserId, view: ViewOf, archived: bool, before_seq: i64, limit: i64) -> Result<Vec<ViewRow>, Error> {
+        let source = match view {
+            ViewOf::Personal => "p.via_inbox IS NULL AND $5 IS NULL",
+            ViewOf::Inbox(_) => "p.via_inbox = $5",
+        };
+        let sql = format!(
+            "SELECT {CONVERSATION_COLUMNS}, p.last_read_seq, p.archived
+             FROM participations p
+             JOIN conversations c ON c.id = p.conversation_id
+             JOIN users u ON u.id = c.started_by
+             WHERE p.user_id = $1 AND {source} AND p.archived = $2 AND p.last_message_seq < $3
+             ORDER BY p.last_message_seq DESC LIMIT $4"
+        );
+        let inbox = match view {
+            ViewOf::Personal => None,
+            ViewOf::Inbox(i) => Some(i.0),
+        };
+        let rows: Vec<(Uuid, String, Uuid, String, i64, i64, i64, i64, bool)> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(user.0)
+            .bind(archived)
+            .bind(before_seq)
+            .bind(limit)
+            .bind(inbox)
+            .fetch_all(c)
+            .await)
+        .map_err(db)?;
+        Ok(rows.into_iter().map(view_row).collect())
+    }
+
+    /// One page of every conversation `user` participates in, by any source.
+    /// `archived` is true when every view of theirs has it archived.
+    pub async fn all_page(&mut self, user: UserId, before_seq: i64, limit: i64) -> Result<Vec<ViewRow>, Error> {
+        let sql = format!(
+            "SELECT {CONVERSATION_COLUMNS}, MAX(p.last_read_seq),
+               MIN(CASE WHEN p.archived THEN 1 ELSE 0 END) = 1
+             FROM participations p
+             JOIN conversations c ON c.id = p.conversation_id
+             JOIN users u ON u.id = c.started_by
+             WHERE p.user_id = $1 AND p.last_message_seq < $2
+             GROUP BY c.id, c.subject, c.started_by, u.name, c.created_at, c.last_message_at,
+               c.last_message_seq
+             ORDER BY c.last_message_seq DESC LIMIT $3"
+        );
+        let rows: Vec<(Uuid, String, Uuid, String, i64, i64, i64, i64, bool)> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(user.0)
+            .bind(before_seq)
+            .bind(limit)
+            .fetch_all(c)
+            .await)
+        .map_err(db)?;
+        Ok(rows.into_iter().map(view_row).collect())
+    }
+
+    /// R14: per view, how many active conversations have unread messages
+    /// for `user` (`None` is the personal view). Reads only the partial
+    /// participations_unread index.
+    pub async fn unread_counts(&mut self, user: UserId) -> Result<Vec<(Option<InboxId>, i64)>, Error> {
+        let sql = "SELECT via_inbox, COUNT(*) FROM participations
+            WHERE user_id = $1 AND last_message_seq > last_read_seq AND NOT archived
+            GROUP BY via_inbox";
+        let rows: Vec<(Option<Uuid>, i64)> =
+            on_conn!(self, c => sqlx::query_as(sql).bind(user.0).fetch_all(c).await).map_err(db)?;
+        Ok(rows.into_iter().map(|(via, n)| (via.map(InboxId), n)).collect())
+    }
+}
+
+/// Whom a system event is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Target {
+    User(UserId),
+    Inbox(InboxId),
+}
+
+fn view_row(
+    (id, subject, by, by_name, created, last_at, last_seq, read, archived): (Uuid, String, Uuid, String, i64, i64, i64, i64, bool),
+) -> ViewRow {
+    ViewRow {
+        conversation: conversation_row((id, subject, by, by_name, created, last_at, last_seq)),
+        unread: last_seq > read,
+        archived,
+    }
+}
