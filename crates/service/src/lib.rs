@@ -1,1 +1,132 @@
-//! placeholder
+//! The use cases of careinbox. Each public method of [`Service`] is one use
+//! case: it opens one transaction, asks the domain rules, writes the change,
+//! its audit entry (R16) and its events, and commits. Reads of conversation
+//! content are recorded in the audit log before they are answered.
+
+mod accounts;
+mod conversations;
+pub mod events;
+mod inboxes;
+mod password;
+
+use careinbox_domain::{Error, UserId};
+use careinbox_storage::{AuditEntry, Store, Tx, now_us};
+use tokio::sync::broadcast;
+
+pub use careinbox_storage as storage;
+pub use conversations::{NewConversation, NewParticipant, Page};
+pub use events::Event;
+pub use inboxes::InboxChanges;
+
+/// Who is asking: the authenticated professional and where the request came
+/// from (for the audit log).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: UserId,
+    pub instance_admin: bool,
+    pub ip: Option<String>,
+}
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a login session lasts.
+    pub session_seconds: i64,
+    /// The largest page a listing returns.
+    pub max_page_size: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { session_seconds: 12 * 3600, max_page_size: 100 }
+    }
+}
+
+/// The application's use cases over one database.
+#[derive(Clone)]
+pub struct Service {
+    store: Store,
+    settings: Settings,
+    events: broadcast::Sender<Event>,
+}
+
+impl Service {
+    pub fn new(store: Store, settings: Settings) -> Self {
+        let (events, _) = broadcast::channel(4096);
+        Service { store, settings, events }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Events committed by this node, for the realtime stream.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Whether the database answers.
+    pub async fn ready(&self) -> Result<(), Error> {
+        self.store.ping().await
+    }
+
+    /// Commits `tx`, then hands its events to the listeners of this node.
+    async fn commit(&self, tx: Tx, events: Vec<Event>) -> Result<(), Error> {
+        tx.commit().await?;
+        for event in events {
+            // No listener is not an error: nobody has a stream open.
+            let _ = self.events.send(event);
+        }
+        Ok(())
+    }
+
+    /// Records a read of conversation content (R16) in its own short
+    /// transaction, after the read succeeded and before it is answered.
+    async fn audit_read(&self, entry: AuditEntry) -> Result<(), Error> {
+        let mut tx = self.store.write().await?;
+        tx.insert_audit(&entry, now_us()).await?;
+        tx.commit().await
+    }
+
+    /// A page size within 1..=max (default 50); 0 is a client error.
+    fn page_size(&self, requested: Option<u32>) -> Result<i64, Error> {
+        match requested {
+            None => Ok(50.min(self.settings.max_page_size) as i64),
+            Some(0) => Err(Error::Malformed("limit must be at least 1".into())),
+            Some(n) => Ok(n.min(self.settings.max_page_size) as i64),
+        }
+    }
+}
+
+/// An audit entry by `caller` with the fields that are always the same.
+fn audit(caller: &Caller, action: &'static str, object_type: &'static str) -> AuditEntry {
+    audit_entry(Some(caller.user), caller.ip.clone(), action, object_type)
+}
+
+fn audit_entry(actor: Option<UserId>, ip: Option<String>, action: &'static str, object_type: &'static str) -> AuditEntry {
+    AuditEntry {
+        actor,
+        action,
+        object_type,
+        object_id: None,
+        team: None,
+        inbox: None,
+        conversation: None,
+        subject_user: None,
+        ip,
+        outcome: "success",
+    }
+}
+
+/// Parses a page cursor given out earlier (a sequence number).
+pub fn parse_cursor(raw: Option<&str>) -> Result<Option<i64>, Error> {
+    match raw {
+        None | Some("") => Ok(None),
+        Some(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .map(Some)
+            .ok_or_else(|| Error::Malformed("cursor is not one this server gave out".into())),
+    }
+}

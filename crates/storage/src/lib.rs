@@ -22,6 +22,9 @@ use sqlx::sqlite::{
 };
 use sqlx::{Postgres, Sqlite, Transaction};
 
+pub use accounts::NewUser;
+pub use conversations::{Target, ViewOf};
+pub use inboxes::InboxSettings;
 pub use rows::*;
 
 /// Runs `$body` with `$conn` bound to the transaction's connection, compiled

@@ -51,6 +51,11 @@ impl TestApp {
         TestApp { api, _server: server, _data_dir: data_dir }
     }
 
+    /// A handle on the API to move into spawned tasks.
+    pub fn api(&self) -> Api {
+        self.api.clone()
+    }
+
     /// The instance admin, logged in.
     pub async fn admin(&self) -> Person {
         let token = self.login(ADMIN_EMAIL, PASSWORD).await;
