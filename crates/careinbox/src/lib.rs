@@ -2,16 +2,26 @@
 //! admin bootstrap, demo data) and the running server, so that `main` and the
 //! integration tests start the application the same way.
 
+pub mod demo;
 pub mod settings;
 
 use std::net::SocketAddr;
 
-pub use settings::ServeArgs;
+use anyhow::Context;
+use careinbox_domain::{Email, Password};
+use careinbox_service::{Service, Settings, storage::Store};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use settings::{Secret, ServeArgs};
 
 /// A running server: its real address (the tests bind port 0) and the means to
 /// stop it.
 pub struct Server {
     addr: SocketAddr,
+    service: Service,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
 }
 
 impl Server {
@@ -19,8 +29,41 @@ impl Server {
     /// loads demo data when asked, binds the listener and starts serving in
     /// the background.
     pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
-        let _ = args;
-        anyhow::bail!("not built yet")
+        let store = match &args.database_url {
+            Some(url) => Store::open_postgres(&url.0).await.context("connecting to PostgreSQL")?,
+            None => Store::open_sqlite(&args.data_dir)
+                .await
+                .with_context(|| format!("opening the database in {}", args.data_dir.display()))?,
+        };
+        let settings = Settings {
+            session_seconds: i64::from(args.session_hours) * 3600,
+            max_page_size: args.max_page_size.max(1),
+        };
+        let service = Service::new(store, settings);
+        bootstrap_admin(&service, &args).await?;
+        if args.demo {
+            demo::load(&service).await?;
+        }
+
+        let limits = careinbox_http::Limits {
+            max_request_bytes: args.max_request_bytes,
+            rate_per_minute: args.rate_limit_per_minute,
+        };
+        let app = careinbox_http::app(service.clone(), limits);
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, backend = service.store().backend(), "careinbox is listening");
+        Ok(Server { addr, service, stop, task })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -29,5 +72,24 @@ impl Server {
 
     /// Stops accepting connections, lets in-flight requests finish, and
     /// returns when the server has stopped.
-    pub async fn shutdown(self) {}
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+        self.service.store().close().await;
+    }
+}
+
+async fn bootstrap_admin(service: &Service, args: &ServeArgs) -> anyhow::Result<()> {
+    let email = args.admin_email.as_deref().unwrap_or("admin@careinbox.local");
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("CAREINBOX_ADMIN_EMAIL {e}"))?;
+    let password = match &args.admin_password {
+        Some(p) => Some(Password::parse(&p.0).map_err(|e| anyhow::anyhow!("CAREINBOX_ADMIN_PASSWORD {e}"))?),
+        None => None,
+    };
+    if let Some(generated) = service.bootstrap_admin(&email, password).await? {
+        // Printed once, on the terminal of the operator who started the
+        // server; never logged.
+        println!("Instance admin created: {} with one-time password {generated}", email.as_str());
+    }
+    Ok(())
 }

@@ -54,6 +54,16 @@ impl Service {
         Ok(generated)
     }
 
+    /// The instance admin of a database that holds no other account yet
+    /// (for loading demo data into an empty database).
+    pub async fn fresh_instance_admin(&self) -> Result<Option<UserId>, Error> {
+        let mut tx = self.store.read().await?;
+        if tx.count_users().await? != 1 {
+            return Ok(None);
+        }
+        Ok(tx.instance_admins().await?.first().copied())
+    }
+
     /// Checks the password and opens a session. Unknown email, wrong
     /// password and deactivated account all get the same answer.
     pub async fn login(&self, email: &str, password: &str, ip: Option<String>) -> Result<(String, i64), Error> {
@@ -243,6 +253,27 @@ impl Service {
             return Err(Error::NotFound);
         }
         tx.team_staff(team).await
+    }
+
+    /// R16: the audit entries about the team, for its admins.
+    pub async fn team_audit(&self, caller: &Caller, team: TeamId, cursor: Option<i64>, limit: Option<u32>) -> Result<crate::Page<careinbox_storage::AuditRow>, Error> {
+        let limit = self.page_size(limit)?;
+        let mut tx = self.store.read().await?;
+        self.require_team_admin(&mut tx, caller, team).await?;
+        let mut items = tx.audit_for_team(team, cursor.unwrap_or(i64::MAX), limit + 1).await?;
+        drop(tx);
+
+        let next_cursor = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(|a| a.seq)
+        } else {
+            None
+        };
+        let mut entry = audit(caller, "audit.read", "team");
+        entry.object_id = Some(team.0);
+        entry.team = Some(team);
+        self.audit_read(entry).await?;
+        Ok(crate::Page { items, next_cursor })
     }
 
     /// The team, if the caller administers it (team admin or instance admin).

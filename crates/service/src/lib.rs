@@ -14,7 +14,8 @@ use careinbox_storage::{AuditEntry, Store, Tx, now_us};
 use tokio::sync::broadcast;
 
 pub use careinbox_storage as storage;
-pub use conversations::{NewConversation, NewParticipant, Page};
+pub use accounts::{Me, NewAccount};
+pub use conversations::{ConversationDetail, NewConversation, NewParticipant, Page};
 pub use events::Event;
 pub use inboxes::InboxChanges;
 

@@ -61,6 +61,13 @@ impl Tx {
         on_conn!(self, c => sqlx::query_scalar(sql).fetch_one(c).await).map_err(db)
     }
 
+    pub async fn instance_admins(&mut self) -> Result<Vec<UserId>, Error> {
+        let sql = "SELECT id FROM users WHERE instance_admin AND active ORDER BY created_at";
+        let rows: Vec<Uuid> =
+            on_conn!(self, c => sqlx::query_scalar(sql).fetch_all(c).await).map_err(db)?;
+        Ok(rows.into_iter().map(UserId).collect())
+    }
+
     /// The id, password hash and active flag of the account with `email`.
     pub async fn credentials(&mut self, email: &str) -> Result<Option<(UserId, String, bool)>, Error> {
         let sql = "SELECT id, password_hash, active FROM users WHERE email = $1";

@@ -17,9 +17,19 @@ async fn r1_nobody_logs_in_as_an_inbox() {
     let s = Scenario::build().await;
     let login = "/api/v1/auth/login";
 
-    let by_id = s.post(login, None, json!({ "email": s.assistenten, "password": PASSWORD })).await;
+    let by_id = s
+        .post(
+            login,
+            None,
+            json!({ "email": s.assistenten, "password": PASSWORD }),
+        )
+        .await;
     let by_name = s
-        .post(login, None, json!({ "email": "Assistenten De Linde", "password": PASSWORD }))
+        .post(
+            login,
+            None,
+            json!({ "email": "Assistenten De Linde", "password": PASSWORD }),
+        )
         .await;
     let id_as_token = s.get("/api/v1/me", Some(&s.assistenten)).await;
 
@@ -41,16 +51,31 @@ async fn r1_an_inbox_is_never_addressed_as_a_professional() {
     });
 
     let start = s.post("/api/v1/conversations", s.iris.auth(), body).await;
-    let add = s.add_participant(&c.id, &s.iris, json!({ "user": s.assistenten })).await;
+    let add = s
+        .add_participant(&c.id, &s.iris, json!({ "user": s.assistenten }))
+        .await;
     let directory = s.directory(&s.iris, "Assistenten").await;
 
     assert_eq!(start.status, 422, "{start:?}");
     assert_eq!(add.status, 422, "{add:?}");
-    assert_eq!(s.participations(&c.id, &s.iris).await, [direct(&s.iris), direct(&s.joost)].into());
-    let professionals = directory["professionals"].as_array().expect("professionals");
-    assert!(!professionals.iter().any(|p| p["id"] == s.assistenten.as_str()), "{directory}");
+    assert_eq!(
+        s.participations(&c.id, &s.iris).await,
+        [direct(&s.iris), direct(&s.joost)].into()
+    );
+    let professionals = directory["professionals"]
+        .as_array()
+        .expect("professionals");
+    assert!(
+        !professionals
+            .iter()
+            .any(|p| p["id"] == s.assistenten.as_str()),
+        "{directory}"
+    );
     let inboxes = directory["inboxes"].as_array().expect("inboxes");
-    assert!(inboxes.iter().any(|i| i["id"] == s.assistenten.as_str()), "{directory}");
+    assert!(
+        inboxes.iter().any(|i| i["id"] == s.assistenten.as_str()),
+        "{directory}"
+    );
 }
 
 #[tokio::test]
@@ -61,12 +86,24 @@ async fn r1_a_message_to_an_inbox_reaches_each_member_in_their_own_account() {
 
     let conversation = s.conversation(&c.id, &s.iris).await;
     let participants = participations(&conversation);
-    assert!(participants.iter().all(|(user, _)| *user != s.assistenten), "{conversation}");
+    assert!(
+        participants.iter().all(|(user, _)| *user != s.assistenten),
+        "{conversation}"
+    );
     for member in [&s.carla, &s.daan, &s.eva] {
         let me = s.me(member).await;
         assert_eq!(me["id"], member.id.as_str());
-        assert_eq!(s.inbox_unread(member, &s.assistenten).await, 1, "{}", member.name);
-        assert!(s.inbox_view(&s.assistenten, member, "active").await.contains(&c.id));
+        assert_eq!(
+            s.inbox_unread(member, &s.assistenten).await,
+            1,
+            "{}",
+            member.name
+        );
+        assert!(
+            s.inbox_view(&s.assistenten, member, "active")
+                .await
+                .contains(&c.id)
+        );
         let timeline = s.timeline(&c.id, member).await;
         assert_eq!(messages(&timeline)[0]["id"], c.message.as_str());
     }
@@ -91,7 +128,10 @@ async fn r2_professionals_and_inboxes_in_a_shared_network_are_addressable() {
         via(&s.daan, &s.assistenten),
         via(&s.eva, &s.assistenten),
     ];
-    assert_eq!(s.participations(&own_team.id, &s.anna).await, expected.into());
+    assert_eq!(
+        s.participations(&own_team.id, &s.anna).await,
+        expected.into()
+    );
 }
 
 #[tokio::test]
@@ -116,17 +156,35 @@ async fn r2_unknown_and_unreachable_recipients_are_refused_alike() {
     let mixed = start(&[&s.joost.id, &stranger.lotte.id], &[]).await;
     let nobody = start(&[], &[]).await;
 
-    for reply in [&unreachable_user, &unknown_user, &unreachable_inbox, &unknown_inbox, &mixed, &nobody] {
+    for reply in [
+        &unreachable_user,
+        &unknown_user,
+        &unreachable_inbox,
+        &unknown_inbox,
+        &mixed,
+        &nobody,
+    ] {
         assert_eq!(reply.status, 422, "{reply:?}");
         assert!(reply.is_problem(), "{reply:?}");
     }
-    let answer = |r: &Reply| (r.body["title"].clone(), r.body["detail"].clone(), r.body["errors"].clone());
+    let answer = |r: &Reply| {
+        (
+            r.body["title"].clone(),
+            r.body["detail"].clone(),
+            r.body["errors"].clone(),
+        )
+    };
     assert_eq!(answer(&unreachable_user), answer(&unknown_user));
     assert_eq!(answer(&unreachable_inbox), answer(&unknown_inbox));
     assert!(s.personal_view(&s.iris, "all").await.0.is_empty());
     assert!(s.personal_view(&s.joost, "all").await.0.is_empty());
     assert!(s.personal_view(&stranger.lotte, "all").await.0.is_empty());
-    assert!(s.inbox_view(&stranger.inbox, &stranger.lotte, "active").await.0.is_empty());
+    assert!(
+        s.inbox_view(&stranger.inbox, &stranger.lotte, "active")
+            .await
+            .0
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -135,10 +193,17 @@ async fn r2_a_team_outside_the_network_cannot_address_into_it() {
     let stranger = s.stranger().await;
     let body = conversation_body("Verwijzing", &[], &[&s.assistenten], None);
 
-    let refused = s.post("/api/v1/conversations", stranger.lotte.auth(), body).await;
+    let refused = s
+        .post("/api/v1/conversations", stranger.lotte.auth(), body)
+        .await;
 
     assert_eq!(refused.status, 422, "{refused:?}");
-    assert!(s.inbox_view(&s.assistenten, &s.carla, "active").await.0.is_empty());
+    assert!(
+        s.inbox_view(&s.assistenten, &s.carla, "active")
+            .await
+            .0
+            .is_empty()
+    );
     assert_eq!(s.inbox_unread(&s.carla, &s.assistenten).await, 0);
 }
 
@@ -148,7 +213,9 @@ async fn r2_a_team_outside_the_network_cannot_address_into_it() {
 async fn r3_a_member_starts_on_behalf_of_their_inbox() {
     let s = Scenario::build().await;
 
-    let c = s.start_from(&s.fleur, &s.poh_somatiek, &[&s.iris], &[]).await;
+    let c = s
+        .start_from(&s.fleur, &s.poh_somatiek, &[&s.iris], &[])
+        .await;
 
     let conversation = s.conversation(&c.id, &s.iris).await;
     let expected = [
@@ -157,14 +224,21 @@ async fn r3_a_member_starts_on_behalf_of_their_inbox() {
         direct(&s.iris),
     ];
     assert_eq!(participations(&conversation), expected.into());
-    assert_eq!(party_inboxes(&conversation), [s.poh_somatiek.clone()].into());
+    assert_eq!(
+        party_inboxes(&conversation),
+        [s.poh_somatiek.clone()].into()
+    );
     let timeline = s.timeline(&c.id, &s.iris).await;
     let first = messages(&timeline)[0];
     assert_eq!(first["author"]["id"], s.fleur.id.as_str());
     assert_eq!(first["on_behalf_of"]["id"], s.poh_somatiek.as_str());
     assert_eq!(first["on_behalf_of"]["name"], "POH Somatiek");
     for member in [&s.fleur, &s.gijs] {
-        assert!(s.inbox_view(&s.poh_somatiek, member, "active").await.contains(&c.id));
+        assert!(
+            s.inbox_view(&s.poh_somatiek, member, "active")
+                .await
+                .contains(&c.id)
+        );
         assert!(!s.personal_view(member, "active").await.contains(&c.id));
     }
     assert!(s.personal_view(&s.iris, "active").await.contains(&c.id));
@@ -178,9 +252,17 @@ async fn r3_only_members_start_from_an_inbox() {
     let refused = s.post("/api/v1/conversations", s.anna.auth(), body).await;
 
     assert_eq!(refused.status, 422, "{refused:?}");
-    assert!(refused.error_fields().iter().any(|f| f == "from_inbox"), "{refused:?}");
+    assert!(
+        refused.error_fields().iter().any(|f| f == "from_inbox"),
+        "{refused:?}"
+    );
     assert!(s.personal_view(&s.joost, "all").await.0.is_empty());
-    assert!(s.inbox_view(&s.poh_somatiek, &s.fleur, "active").await.0.is_empty());
+    assert!(
+        s.inbox_view(&s.poh_somatiek, &s.fleur, "active")
+            .await
+            .0
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -190,7 +272,10 @@ async fn r3_a_plain_start_shows_no_inbox_behind_the_message() {
     let c = s.start(&s.fleur, &[&s.iris], &[]).await;
 
     let timeline = s.timeline(&c.id, &s.iris).await;
-    assert!(messages(&timeline)[0]["on_behalf_of"].is_null(), "{timeline:?}");
+    assert!(
+        messages(&timeline)[0]["on_behalf_of"].is_null(),
+        "{timeline:?}"
+    );
     let expected = [direct(&s.fleur), direct(&s.iris)];
     assert_eq!(s.participations(&c.id, &s.iris).await, expected.into());
 }
@@ -212,17 +297,65 @@ async fn r4_exactly_the_members_at_start_participate_via_the_inbox() {
     assert_eq!(s.participations(&c.id, &s.iris).await, expected.into());
 }
 
-/// One membership change of the sequence the concurrency test runs.
+/// One change of inbox membership, naming a person by index.
 #[derive(Clone, Copy, Debug)]
 enum Change {
     Add(usize),
     Remove(usize),
 }
 
+/// The memberships an inbox passes through when `plan` is applied to
+/// `first`, one after the other: `states[k]` holds after `plan[..k]`.
+fn membership_states(
+    first: &BTreeSet<String>,
+    plan: &[Change],
+    ids: &[String],
+) -> Vec<BTreeSet<String>> {
+    let mut states = vec![first.clone()];
+    for change in plan {
+        let mut next = states.last().unwrap().clone();
+        let changed = match *change {
+            Change::Add(i) => next.insert(ids[i].clone()),
+            Change::Remove(i) => next.remove(&ids[i]),
+        };
+        assert!(
+            changed && !next.is_empty(),
+            "the plan must change a non-empty membership"
+        );
+        states.push(next);
+    }
+    states
+}
+
+/// Who still participates via the inbox once the whole plan has run, in a
+/// conversation linked while `states[k]` held: R6 took away everyone the plan
+/// removed after that, and R5 gave nobody back.
+fn linked_after_plan(
+    states: &[BTreeSet<String>],
+    plan: &[Change],
+    ids: &[String],
+    k: usize,
+) -> BTreeSet<String> {
+    let removed_later: BTreeSet<&String> = plan[k..]
+        .iter()
+        .filter_map(|change| match *change {
+            Change::Remove(i) => Some(&ids[i]),
+            Change::Add(_) => None,
+        })
+        .collect();
+    states[k]
+        .iter()
+        .filter(|user| !removed_later.contains(user))
+        .cloned()
+        .collect()
+}
+
 #[tokio::test]
 async fn r4_concurrent_membership_changes_and_starts_link_one_membership_state() {
     let s = Scenario::build().await;
-    let staff = [&s.anna, &s.bram, &s.carla, &s.daan, &s.eva, &s.fleur, &s.gijs, &s.hanna];
+    let staff = [
+        &s.anna, &s.bram, &s.carla, &s.daan, &s.eva, &s.fleur, &s.gijs, &s.hanna,
+    ];
     let staff_ids: Vec<String> = staff.iter().map(|p| p.id.clone()).collect();
     let (anna, bram, carla, daan, eva, fleur, gijs, hanna) = (0, 1, 2, 3, 4, 5, 6, 7);
     use Change::{Add, Remove};
@@ -233,30 +366,27 @@ async fn r4_concurrent_membership_changes_and_starts_link_one_membership_state()
         Add(gijs), Remove(daan), Add(hanna), Remove(eva), Add(anna),
         Remove(fleur), Add(bram), Remove(gijs), Remove(hanna), Add(carla),
     ];
-    let mut states = vec![BTreeSet::from([staff_ids[hanna].clone()])];
-    for change in plan {
-        let mut next = states.last().unwrap().clone();
-        match change {
-            Add(i) => assert!(next.insert(staff_ids[i].clone()), "plan adds a member twice"),
-            Remove(i) => assert!(next.remove(&staff_ids[i]), "plan removes a non-member"),
-        }
-        assert!(!next.is_empty(), "plan empties the inbox");
-        states.push(next);
-    }
+    let states = membership_states(&ids(&[&s.hanna]), &plan, &staff_ids);
     let inbox = s.poh_ggz.clone();
 
-    let changer = {
-        let (api, manager, inbox, ids) = (s.app.api(), s.carla.clone(), inbox.clone(), staff_ids.clone());
+    let changes = {
+        let (api, manager, inbox, ids) = (
+            s.app.api(),
+            s.carla.clone(),
+            inbox.clone(),
+            staff_ids.clone(),
+        );
         tokio::spawn(async move {
             for change in plan {
-                match change {
-                    Add(i) => api.add_inbox_member(&manager, &inbox, &ids[i]).await.expect_status(201),
-                    Remove(i) => api.remove_inbox_member(&manager, &inbox, &ids[i]).await.expect_status(204),
+                let reply = match change {
+                    Add(i) => api.add_inbox_member(&manager, &inbox, &ids[i]).await,
+                    Remove(i) => api.remove_inbox_member(&manager, &inbox, &ids[i]).await,
                 };
+                assert!(matches!(reply.status.as_u16(), 201 | 204), "{reply:?}");
             }
         })
     };
-    let starters: Vec<_> = (0..20u64)
+    let starts: Vec<_> = (0..20u64)
         .map(|i| {
             let (api, iris, inbox) = (s.app.api(), s.iris.clone(), inbox.clone());
             tokio::spawn(async move {
@@ -265,38 +395,29 @@ async fn r4_concurrent_membership_changes_and_starts_link_one_membership_state()
             })
         })
         .collect();
-    changer.await.expect("the membership changes run");
+    changes.await.expect("the membership changes run");
     let mut conversations = Vec::new();
-    for starter in starters {
-        conversations.push(starter.await.expect("a start runs"));
+    for start in starts {
+        conversations.push(start.await.expect("a start runs"));
     }
 
-    assert_eq!(s.inbox_members(&inbox, &s.carla).await, *states.last().unwrap());
+    assert_eq!(s.inbox_members(&inbox, &s.carla).await, states[plan.len()]);
     for c in &conversations {
         let linked = s.via(c, &inbox, &s.iris).await;
         let timeline = s.timeline(c, &s.iris).await;
         let removed: BTreeSet<String> = events(&timeline, "member_removed")
             .into_iter()
             .filter(|e| e["inbox"]["id"] == inbox.as_str())
-            .map(|e| e["target"]["id"].as_str().expect("a removed user").to_owned())
+            .filter_map(|e| e["target"]["id"].as_str().map(str::to_owned))
             .collect();
-        let snapshot: BTreeSet<String> = linked.union(&removed).cloned().collect();
+        let at_start: BTreeSet<String> = linked.union(&removed).cloned().collect();
         let consistent = (0..states.len()).any(|k| {
-            let removed_later: BTreeSet<&String> = plan[k..]
-                .iter()
-                .filter_map(|change| match change {
-                    Remove(i) => Some(&staff_ids[*i]),
-                    Add(_) => None,
-                })
-                .collect();
-            let still_linked: BTreeSet<String> =
-                states[k].iter().filter(|u| !removed_later.contains(u)).cloned().collect();
-            still_linked == linked && states[k] == snapshot
+            states[k] == at_start && linked_after_plan(&states, &plan, &staff_ids, k) == linked
         });
         assert!(
             consistent,
-            "conversation {c}: via-inbox participants {linked:?} (removed since: {removed:?}) \
-             match no membership state of {states:?}"
+            "conversation {c}: linked via the inbox {linked:?}, removed since {removed:?}; \
+             no membership state of {states:?} explains that"
         );
     }
 }
@@ -310,18 +431,34 @@ async fn r5_a_later_member_is_not_linked_until_added_directly() {
 
     s.karin_joins(true).await;
 
-    let hidden = s.get(&format!("/api/v1/conversations/{}", c.id), s.karin.auth()).await;
+    let hidden = s
+        .get(&format!("/api/v1/conversations/{}", c.id), s.karin.auth())
+        .await;
     assert_eq!(hidden.status, 404, "{hidden:?}");
-    assert!(s.inbox_view(&s.assistenten, &s.karin, "active").await.0.is_empty());
+    assert!(
+        s.inbox_view(&s.assistenten, &s.karin, "active")
+            .await
+            .0
+            .is_empty()
+    );
     assert_eq!(s.inbox_unread(&s.karin, &s.assistenten).await, 0);
-    assert!(!s.via(&c.id, &s.assistenten, &s.iris).await.contains(&s.karin.id));
+    assert!(
+        !s.via(&c.id, &s.assistenten, &s.iris)
+            .await
+            .contains(&s.karin.id)
+    );
 
-    let added = s.add_participant(&c.id, &s.daan, json!({ "user": s.karin.id })).await;
+    let added = s
+        .add_participant(&c.id, &s.daan, json!({ "user": s.karin.id }))
+        .await;
 
     assert_eq!(added.expect_status(201)["id"], s.karin.id.as_str());
     let karin_sees = s.participations(&c.id, &s.karin).await;
     assert!(karin_sees.contains(&direct(&s.karin)), "{karin_sees:?}");
-    assert!(!karin_sees.contains(&via(&s.karin, &s.assistenten)), "{karin_sees:?}");
+    assert!(
+        !karin_sees.contains(&via(&s.karin, &s.assistenten)),
+        "{karin_sees:?}"
+    );
     let timeline = s.timeline(&c.id, &s.karin).await;
     assert_eq!(messages(&timeline)[0]["id"], c.message.as_str());
 }
@@ -331,28 +468,57 @@ async fn r5_a_later_member_is_not_linked_until_added_directly() {
 #[tokio::test]
 async fn r6_removed_member_loses_conversation() {
     let s = Scenario::build().await;
-    s.add_inbox_member(&s.carla, &s.poh_somatiek, &s.eva.id).await.expect_status(201);
+    s.add_inbox_member(&s.carla, &s.poh_somatiek, &s.eva.id)
+        .await
+        .expect_status(201);
     let only_assistenten = s.start(&s.iris, &[], &[&s.assistenten]).await;
-    let eva_writes = s.post_message(&only_assistenten.id, &s.eva, "Ik pak dit op.").await;
-    let both_inboxes = s.start(&s.iris, &[], &[&s.assistenten, &s.poh_somatiek]).await;
+    let eva_writes = s
+        .post_message(&only_assistenten.id, &s.eva, "Ik pak dit op.")
+        .await;
+    let both_inboxes = s
+        .start(&s.iris, &[], &[&s.assistenten, &s.poh_somatiek])
+        .await;
     let personal = s.start(&s.iris, &[&s.eva], &[]).await;
 
-    let removed = s.remove_inbox_member(&s.carla, &s.assistenten, &s.eva.id).await;
+    let removed = s
+        .remove_inbox_member(&s.carla, &s.assistenten, &s.eva.id)
+        .await;
 
     assert_eq!(removed.status, 204, "{removed:?}");
-    let gone = s.get(&format!("/api/v1/conversations/{}", only_assistenten.id), s.eva.auth()).await;
+    let gone = s
+        .get(
+            &format!("/api/v1/conversations/{}", only_assistenten.id),
+            s.eva.auth(),
+        )
+        .await;
     assert_eq!(gone.status, 404, "{gone:?}");
-    let gone = s.get(&format!("/api/v1/conversations/{}/messages", only_assistenten.id), s.eva.auth()).await;
+    let gone = s
+        .get(
+            &format!("/api/v1/conversations/{}/messages", only_assistenten.id),
+            s.eva.auth(),
+        )
+        .await;
     assert_eq!(gone.status, 404, "{gone:?}");
-    assert!(!s.personal_view(&s.eva, "all").await.contains(&only_assistenten.id));
+    assert!(
+        !s.personal_view(&s.eva, "all")
+            .await
+            .contains(&only_assistenten.id)
+    );
     let expected = [
         direct(&s.iris),
         via(&s.carla, &s.assistenten),
         via(&s.daan, &s.assistenten),
     ];
-    assert_eq!(s.participations(&only_assistenten.id, &s.carla).await, expected.into());
+    assert_eq!(
+        s.participations(&only_assistenten.id, &s.carla).await,
+        expected.into()
+    );
     let timeline = s.timeline(&only_assistenten.id, &s.carla).await;
-    assert!(messages(&timeline).iter().any(|m| m["id"] == eva_writes.as_str()));
+    assert!(
+        messages(&timeline)
+            .iter()
+            .any(|m| m["id"] == eva_writes.as_str())
+    );
     let removals = events(&timeline, "member_removed");
     assert_eq!(removals.len(), 1, "{timeline:?}");
     assert_eq!(removals[0]["target"]["id"], s.eva.id.as_str());
@@ -362,28 +528,50 @@ async fn r6_removed_member_loses_conversation() {
     let kept = s.participations(&both_inboxes.id, &s.eva).await;
     assert!(kept.contains(&via(&s.eva, &s.poh_somatiek)), "{kept:?}");
     assert!(!kept.contains(&via(&s.eva, &s.assistenten)), "{kept:?}");
-    assert!(s.inbox_view(&s.poh_somatiek, &s.eva, "active").await.contains(&both_inboxes.id));
+    assert!(
+        s.inbox_view(&s.poh_somatiek, &s.eva, "active")
+            .await
+            .contains(&both_inboxes.id)
+    );
     let kept = s.participations(&personal.id, &s.eva).await;
     assert!(kept.contains(&direct(&s.eva)), "{kept:?}");
-    assert!(s.personal_view(&s.eva, "active").await.contains(&personal.id));
+    assert!(
+        s.personal_view(&s.eva, "active")
+            .await
+            .contains(&personal.id)
+    );
 }
 
 #[tokio::test]
 async fn r6_removal_keeps_a_participation_via_another_inbox_in_the_same_conversation() {
     let s = Scenario::build().await;
-    s.add_inbox_member(&s.carla, &s.poh_ggz, &s.carla.id).await.expect_status(201);
+    s.add_inbox_member(&s.carla, &s.poh_ggz, &s.carla.id)
+        .await
+        .expect_status(201);
     let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
-    s.add_participant(&c.id, &s.daan, json!({ "inbox": s.poh_ggz })).await.expect_status(201);
+    s.add_participant(&c.id, &s.daan, json!({ "inbox": s.poh_ggz }))
+        .await
+        .expect_status(201);
 
-    let removed = s.remove_inbox_member(&s.admin, &s.assistenten, &s.carla.id).await;
+    let removed = s
+        .remove_inbox_member(&s.admin, &s.assistenten, &s.carla.id)
+        .await;
 
     assert_eq!(removed.status, 204, "{removed:?}");
     let after = s.participations(&c.id, &s.iris).await;
     assert!(after.contains(&via(&s.carla, &s.poh_ggz)), "{after:?}");
     assert!(!after.contains(&via(&s.carla, &s.assistenten)), "{after:?}");
     assert_eq!(s.conversation(&c.id, &s.carla).await["id"], c.id.as_str());
-    assert!(s.inbox_view(&s.poh_ggz, &s.carla, "active").await.contains(&c.id));
-    assert!(s.inbox_view(&s.assistenten, &s.daan, "active").await.contains(&c.id));
+    assert!(
+        s.inbox_view(&s.poh_ggz, &s.carla, "active")
+            .await
+            .contains(&c.id)
+    );
+    assert!(
+        s.inbox_view(&s.assistenten, &s.daan, "active")
+            .await
+            .contains(&c.id)
+    );
 }
 
 // R7: the inbox as a hub.
@@ -392,12 +580,20 @@ async fn r6_removal_keeps_a_participation_via_another_inbox_in_the_same_conversa
 async fn r7_an_added_professional_sees_the_whole_timeline() {
     let s = Scenario::build().await;
     let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
-    let earlier = s.post_message(&c.id, &s.daan, "Ik vraag het na bij de huisarts.").await;
+    let earlier = s
+        .post_message(&c.id, &s.daan, "Ik vraag het na bij de huisarts.")
+        .await;
 
-    let added = s.add_participant(&c.id, &s.carla, json!({ "user": s.anna.id })).await;
+    let added = s
+        .add_participant(&c.id, &s.carla, json!({ "user": s.anna.id }))
+        .await;
 
     assert_eq!(added.expect_status(201)["id"], s.anna.id.as_str());
-    assert!(s.participations(&c.id, &s.iris).await.contains(&direct(&s.anna)));
+    assert!(
+        s.participations(&c.id, &s.iris)
+            .await
+            .contains(&direct(&s.anna))
+    );
     let timeline = s.timeline(&c.id, &s.anna).await;
     let seen: Vec<&Value> = messages(&timeline).into_iter().map(|m| &m["id"]).collect();
     assert_eq!(seen, [&json!(c.message), &json!(earlier)]);
@@ -414,7 +610,9 @@ async fn r7_adding_an_inbox_links_its_members_at_that_moment() {
     let s = Scenario::build().await;
     let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
 
-    let added = s.add_participant(&c.id, &s.carla, json!({ "inbox": s.poh_somatiek })).await;
+    let added = s
+        .add_participant(&c.id, &s.carla, json!({ "inbox": s.poh_somatiek }))
+        .await;
 
     assert_eq!(added.expect_status(201)["id"], s.poh_somatiek.as_str());
     let conversation = s.conversation(&c.id, &s.gijs).await;
@@ -424,14 +622,21 @@ async fn r7_adding_an_inbox_links_its_members_at_that_moment() {
         .map(|(u, _)| u)
         .collect();
     assert_eq!(linked, ids(&[&s.fleur, &s.gijs]));
-    assert_eq!(party_inboxes(&conversation), [s.assistenten.clone(), s.poh_somatiek.clone()].into());
+    assert_eq!(
+        party_inboxes(&conversation),
+        [s.assistenten.clone(), s.poh_somatiek.clone()].into()
+    );
     let timeline = s.timeline(&c.id, &s.fleur).await;
     let added = events(&timeline, "inbox_added");
     assert_eq!(added.len(), 1, "{timeline:?}");
     assert_eq!(added[0]["actor"]["id"], s.carla.id.as_str());
     assert_eq!(added[0]["target"]["type"], "inbox");
     assert_eq!(added[0]["target"]["id"], s.poh_somatiek.as_str());
-    assert!(s.inbox_view(&s.poh_somatiek, &s.fleur, "active").await.contains(&c.id));
+    assert!(
+        s.inbox_view(&s.poh_somatiek, &s.fleur, "active")
+            .await
+            .contains(&c.id)
+    );
 }
 
 #[tokio::test]
@@ -441,15 +646,26 @@ async fn r7_only_addressable_professionals_and_inboxes_are_added() {
     let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
     let before = s.conversation(&c.id, &s.iris).await;
 
-    let user = s.add_participant(&c.id, &s.carla, json!({ "user": stranger.lotte.id })).await;
-    let inbox = s.add_participant(&c.id, &s.carla, json!({ "inbox": stranger.inbox })).await;
-    let unknown = s.add_participant(&c.id, &s.carla, json!({ "user": unknown_id() })).await;
+    let user = s
+        .add_participant(&c.id, &s.carla, json!({ "user": stranger.lotte.id }))
+        .await;
+    let inbox = s
+        .add_participant(&c.id, &s.carla, json!({ "inbox": stranger.inbox }))
+        .await;
+    let unknown = s
+        .add_participant(&c.id, &s.carla, json!({ "user": unknown_id() }))
+        .await;
 
     for reply in [&user, &inbox, &unknown] {
         assert_eq!(reply.status, 422, "{reply:?}");
     }
     assert_eq!(s.conversation(&c.id, &s.iris).await, before);
-    let hidden = s.get(&format!("/api/v1/conversations/{}", c.id), stranger.lotte.auth()).await;
+    let hidden = s
+        .get(
+            &format!("/api/v1/conversations/{}", c.id),
+            stranger.lotte.auth(),
+        )
+        .await;
     assert_eq!(hidden.status, 404, "{hidden:?}");
 }
 
@@ -461,11 +677,21 @@ async fn r8_a_participant_is_not_added_twice() {
     let c = s.start(&s.iris, &[&s.anna], &[&s.assistenten]).await;
     let before = s.participations(&c.id, &s.iris).await;
 
-    let via_inbox = s.add_participant(&c.id, &s.carla, json!({ "user": s.daan.id })).await;
-    let direct = s.add_participant(&c.id, &s.carla, json!({ "user": s.anna.id })).await;
-    let themself = s.add_participant(&c.id, &s.carla, json!({ "user": s.carla.id })).await;
-    let starter = s.add_participant(&c.id, &s.carla, json!({ "user": s.iris.id })).await;
-    let party = s.add_participant(&c.id, &s.iris, json!({ "inbox": s.assistenten })).await;
+    let via_inbox = s
+        .add_participant(&c.id, &s.carla, json!({ "user": s.daan.id }))
+        .await;
+    let direct = s
+        .add_participant(&c.id, &s.carla, json!({ "user": s.anna.id }))
+        .await;
+    let themself = s
+        .add_participant(&c.id, &s.carla, json!({ "user": s.carla.id }))
+        .await;
+    let starter = s
+        .add_participant(&c.id, &s.carla, json!({ "user": s.iris.id }))
+        .await;
+    let party = s
+        .add_participant(&c.id, &s.iris, json!({ "inbox": s.assistenten }))
+        .await;
 
     for reply in [&via_inbox, &direct, &themself, &starter] {
         assert_eq!(reply.status, 409, "{reply:?}");
@@ -476,7 +702,10 @@ async fn r8_a_participant_is_not_added_twice() {
     assert_eq!(party.status, 409, "{party:?}");
     assert_eq!(s.participations(&c.id, &s.iris).await, before);
     let timeline = s.timeline(&c.id, &s.iris).await;
-    assert!(events(&timeline, "participant_added").is_empty(), "{timeline:?}");
+    assert!(
+        events(&timeline, "participant_added").is_empty(),
+        "{timeline:?}"
+    );
     assert!(events(&timeline, "inbox_added").is_empty(), "{timeline:?}");
 }
 
@@ -492,9 +721,16 @@ async fn r9_archiving_within_an_inbox_moves_it_for_every_member_only() {
 
     assert_eq!(archived.status, 204, "{archived:?}");
     for member in [&s.carla, &s.daan, &s.eva] {
-        assert!(!s.inbox_view(&s.assistenten, member, "active").await.contains(&c.id));
+        assert!(
+            !s.inbox_view(&s.assistenten, member, "active")
+                .await
+                .contains(&c.id)
+        );
         let archive = s.inbox_view(&s.assistenten, member, "archived").await;
-        assert_eq!(archive.find(&c.id).expect("in the archive")["archived"], true);
+        assert_eq!(
+            archive.find(&c.id).expect("in the archive")["archived"],
+            true
+        );
         assert_eq!(s.conversation(&c.id, member).await["id"], c.id.as_str());
     }
     assert!(s.personal_view(&s.anna, "active").await.contains(&c.id));
@@ -505,7 +741,11 @@ async fn r9_archiving_within_an_inbox_moves_it_for_every_member_only() {
     assert_eq!(unarchived.status, 204, "{unarchived:?}");
     let active = s.inbox_view(&s.assistenten, &s.daan, "active").await;
     assert_eq!(active.find(&c.id).expect("active again")["archived"], false);
-    assert!(!s.inbox_view(&s.assistenten, &s.daan, "archived").await.contains(&c.id));
+    assert!(
+        !s.inbox_view(&s.assistenten, &s.daan, "archived")
+            .await
+            .contains(&c.id)
+    );
 }
 
 #[tokio::test]
@@ -513,12 +753,23 @@ async fn r9_a_new_message_brings_it_back_to_the_active_view() {
     let s = Scenario::build().await;
     let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
     let path = format!("/api/v1/inboxes/{}/archive/{}", s.assistenten, c.id);
-    s.put(&path, s.daan.auth(), Value::Null).await.expect_status(204);
+    s.put(&path, s.daan.auth(), Value::Null)
+        .await
+        .expect_status(204);
 
-    s.post_message(&c.id, &s.iris, "De wond is weer open gegaan.").await;
+    s.post_message(&c.id, &s.iris, "De wond is weer open gegaan.")
+        .await;
 
-    assert!(s.inbox_view(&s.assistenten, &s.eva, "active").await.contains(&c.id));
-    assert!(!s.inbox_view(&s.assistenten, &s.eva, "archived").await.contains(&c.id));
+    assert!(
+        s.inbox_view(&s.assistenten, &s.eva, "active")
+            .await
+            .contains(&c.id)
+    );
+    assert!(
+        !s.inbox_view(&s.assistenten, &s.eva, "archived")
+            .await
+            .contains(&c.id)
+    );
 }
 
 #[tokio::test]
@@ -532,7 +783,11 @@ async fn r9_only_participants_via_the_inbox_archive_within_it() {
 
     assert_eq!(direct.status, 403, "{direct:?}");
     assert!(matches!(starter.status.as_u16(), 403 | 404), "{starter:?}");
-    assert!(s.inbox_view(&s.assistenten, &s.carla, "active").await.contains(&c.id));
+    assert!(
+        s.inbox_view(&s.assistenten, &s.carla, "active")
+            .await
+            .contains(&c.id)
+    );
 }
 
 // R10: personal archive.
@@ -540,7 +795,9 @@ async fn r9_only_participants_via_the_inbox_archive_within_it() {
 #[tokio::test]
 async fn r10_a_personal_archive_changes_only_ones_own_view() {
     let s = Scenario::build().await;
-    let c = s.start(&s.iris, &[&s.anna, &s.bram], &[&s.assistenten]).await;
+    let c = s
+        .start(&s.iris, &[&s.anna, &s.bram], &[&s.assistenten])
+        .await;
     let path = format!("/api/v1/me/archive/{}", c.id);
 
     let archived = s.put(&path, s.anna.auth(), Value::Null).await;
@@ -551,7 +808,11 @@ async fn r10_a_personal_archive_changes_only_ones_own_view() {
     assert!(s.personal_view(&s.anna, "all").await.contains(&c.id));
     assert!(s.personal_view(&s.bram, "active").await.contains(&c.id));
     assert!(s.personal_view(&s.iris, "active").await.contains(&c.id));
-    assert!(s.inbox_view(&s.assistenten, &s.carla, "active").await.contains(&c.id));
+    assert!(
+        s.inbox_view(&s.assistenten, &s.carla, "active")
+            .await
+            .contains(&c.id)
+    );
 
     let unarchived = s.delete(&path, s.anna.auth()).await;
 
@@ -565,9 +826,12 @@ async fn r10_a_new_message_brings_it_back_to_the_personal_view() {
     let s = Scenario::build().await;
     let c = s.start(&s.iris, &[&s.anna], &[]).await;
     let path = format!("/api/v1/me/archive/{}", c.id);
-    s.put(&path, s.anna.auth(), Value::Null).await.expect_status(204);
+    s.put(&path, s.anna.auth(), Value::Null)
+        .await
+        .expect_status(204);
 
-    s.post_message(&c.id, &s.iris, "Nog een vraag over de medicatie.").await;
+    s.post_message(&c.id, &s.iris, "Nog een vraag over de medicatie.")
+        .await;
 
     assert!(s.personal_view(&s.anna, "active").await.contains(&c.id));
     assert!(!s.personal_view(&s.anna, "archived").await.contains(&c.id));
@@ -578,10 +842,20 @@ async fn r10_only_direct_participants_archive_personally() {
     let s = Scenario::build().await;
     let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
 
-    let refused = s.put(&format!("/api/v1/me/archive/{}", c.id), s.carla.auth(), Value::Null).await;
+    let refused = s
+        .put(
+            &format!("/api/v1/me/archive/{}", c.id),
+            s.carla.auth(),
+            Value::Null,
+        )
+        .await;
 
     assert_eq!(refused.status, 403, "{refused:?}");
-    assert!(s.inbox_view(&s.assistenten, &s.carla, "active").await.contains(&c.id));
+    assert!(
+        s.inbox_view(&s.assistenten, &s.carla, "active")
+            .await
+            .contains(&c.id)
+    );
 }
 
 // R11: several inboxes.
@@ -589,23 +863,41 @@ async fn r10_only_direct_participants_archive_personally() {
 #[tokio::test]
 async fn r11_a_member_of_several_inboxes_has_a_view_per_inbox() {
     let s = Scenario::build().await;
-    s.add_inbox_member(&s.carla, &s.poh_somatiek, &s.hanna.id).await.expect_status(201);
-    let extra = s.create_inbox(&s.carla, &s.de_linde, "Spoed De Linde", "spoedvragen").await;
-    s.add_inbox_member(&s.carla, &extra, &s.hanna.id).await.expect_status(201);
+    s.add_inbox_member(&s.carla, &s.poh_somatiek, &s.hanna.id)
+        .await
+        .expect_status(201);
+    let extra = s
+        .create_inbox(&s.carla, &s.de_linde, "Spoed De Linde", "spoedvragen")
+        .await;
+    s.add_inbox_member(&s.carla, &extra, &s.hanna.id)
+        .await
+        .expect_status(201);
 
     let ggz = s.start(&s.iris, &[], &[&s.poh_ggz]).await;
     let somatiek = s.start(&s.joost, &[], &[&s.poh_somatiek]).await;
 
     let me = s.me(&s.hanna).await;
-    let inboxes: BTreeSet<&str> =
-        me["inboxes"].as_array().unwrap().iter().filter_map(|i| i["id"].as_str()).collect();
+    let inboxes: BTreeSet<&str> = me["inboxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["id"].as_str())
+        .collect();
     let expected = [s.poh_ggz.as_str(), s.poh_somatiek.as_str(), extra.as_str()];
     assert_eq!(inboxes, expected.into());
     assert_eq!(s.inbox_unread(&s.hanna, &s.poh_ggz).await, 1);
     assert_eq!(s.inbox_unread(&s.hanna, &s.poh_somatiek).await, 1);
     assert_eq!(s.inbox_unread(&s.hanna, &extra).await, 0);
-    assert_eq!(s.inbox_view(&s.poh_ggz, &s.hanna, "active").await.ids(), [ggz.id.clone()]);
-    assert_eq!(s.inbox_view(&s.poh_somatiek, &s.hanna, "active").await.ids(), [somatiek.id.clone()]);
+    assert_eq!(
+        s.inbox_view(&s.poh_ggz, &s.hanna, "active").await.ids(),
+        [ggz.id.clone()]
+    );
+    assert_eq!(
+        s.inbox_view(&s.poh_somatiek, &s.hanna, "active")
+            .await
+            .ids(),
+        [somatiek.id.clone()]
+    );
     assert!(s.inbox_view(&extra, &s.hanna, "active").await.0.is_empty());
 }
 
@@ -616,11 +908,19 @@ async fn r12_only_managers_and_team_admins_change_members() {
     let s = Scenario::build().await;
     let manager = json!({ "user": s.bram.id, "manager": true });
     let path = format!("/api/v1/inboxes/{}/members", s.poh_somatiek);
-    s.post(&path, s.carla.auth(), manager).await.expect_status(201);
+    s.post(&path, s.carla.auth(), manager)
+        .await
+        .expect_status(201);
 
-    let by_member = s.add_inbox_member(&s.fleur, &s.poh_somatiek, &s.anna.id).await;
-    let removal_by_member = s.remove_inbox_member(&s.fleur, &s.poh_somatiek, &s.gijs.id).await;
-    let by_manager = s.add_inbox_member(&s.bram, &s.poh_somatiek, &s.anna.id).await;
+    let by_member = s
+        .add_inbox_member(&s.fleur, &s.poh_somatiek, &s.anna.id)
+        .await;
+    let removal_by_member = s
+        .remove_inbox_member(&s.fleur, &s.poh_somatiek, &s.gijs.id)
+        .await;
+    let by_manager = s
+        .add_inbox_member(&s.bram, &s.poh_somatiek, &s.anna.id)
+        .await;
 
     assert_eq!(by_member.status, 403, "{by_member:?}");
     assert_eq!(removal_by_member.status, 403, "{removal_by_member:?}");
@@ -628,7 +928,9 @@ async fn r12_only_managers_and_team_admins_change_members() {
     let members = ids(&[&s.fleur, &s.gijs, &s.bram, &s.anna]);
     assert_eq!(s.inbox_members(&s.poh_somatiek, &s.fleur).await, members);
 
-    let removal_by_manager = s.remove_inbox_member(&s.bram, &s.poh_somatiek, &s.gijs.id).await;
+    let removal_by_manager = s
+        .remove_inbox_member(&s.bram, &s.poh_somatiek, &s.gijs.id)
+        .await;
 
     assert_eq!(removal_by_manager.status, 204, "{removal_by_manager:?}");
     let members = ids(&[&s.fleur, &s.bram, &s.anna]);
@@ -639,12 +941,19 @@ async fn r12_only_managers_and_team_admins_change_members() {
 async fn r12_members_must_be_staff_of_the_inbox_team() {
     let s = Scenario::build().await;
 
-    let partner = s.add_inbox_member(&s.carla, &s.assistenten, &s.iris.id).await;
-    let not_yet_staff = s.add_inbox_member(&s.carla, &s.assistenten, &s.karin.id).await;
+    let partner = s
+        .add_inbox_member(&s.carla, &s.assistenten, &s.iris.id)
+        .await;
+    let not_yet_staff = s
+        .add_inbox_member(&s.carla, &s.assistenten, &s.karin.id)
+        .await;
 
     for reply in [&partner, &not_yet_staff] {
         assert_eq!(reply.status, 422, "{reply:?}");
-        assert!(reply.error_fields().iter().any(|f| f == "user"), "{reply:?}");
+        assert!(
+            reply.error_fields().iter().any(|f| f == "user"),
+            "{reply:?}"
+        );
     }
     let members = ids(&[&s.carla, &s.daan, &s.eva]);
     assert_eq!(s.inbox_members(&s.assistenten, &s.carla).await, members);
@@ -659,11 +968,26 @@ async fn r12_a_manager_renames_and_describes_an_inbox() {
         "guidelines": "Spoed? Bel de praktijk.",
     });
 
-    let by_member = s.patch(&format!("/api/v1/inboxes/{}", s.assistenten), s.daan.auth(), change.clone()).await;
-    let by_manager = s.patch(&format!("/api/v1/inboxes/{}", s.assistenten), s.carla.auth(), change).await;
+    let by_member = s
+        .patch(
+            &format!("/api/v1/inboxes/{}", s.assistenten),
+            s.daan.auth(),
+            change.clone(),
+        )
+        .await;
+    let by_manager = s
+        .patch(
+            &format!("/api/v1/inboxes/{}", s.assistenten),
+            s.carla.auth(),
+            change,
+        )
+        .await;
 
     assert_eq!(by_member.status, 403, "{by_member:?}");
-    assert!(matches!(by_manager.status.as_u16(), 200 | 204), "{by_manager:?}");
+    assert!(
+        matches!(by_manager.status.as_u16(), 200 | 204),
+        "{by_manager:?}"
+    );
     let directory = s.directory(&s.iris, "Assistentes").await;
     let inbox = directory["inboxes"]
         .as_array()
@@ -682,22 +1006,42 @@ async fn r12_a_deactivated_inbox_takes_no_new_conversations_but_keeps_its_own() 
     let existing = s.start(&s.iris, &[], &[&s.assistenten]).await;
     let path = format!("/api/v1/inboxes/{}", s.assistenten);
 
-    let deactivated = s.patch(&path, s.carla.auth(), json!({ "active": false })).await;
+    let deactivated = s
+        .patch(&path, s.carla.auth(), json!({ "active": false }))
+        .await;
 
-    assert!(matches!(deactivated.status.as_u16(), 200 | 204), "{deactivated:?}");
+    assert!(
+        matches!(deactivated.status.as_u16(), 200 | 204),
+        "{deactivated:?}"
+    );
     let to_inbox = conversation_body("Nieuwe vraag", &[], &[&s.assistenten], None);
-    let refused = s.post("/api/v1/conversations", s.iris.auth(), to_inbox).await;
+    let refused = s
+        .post("/api/v1/conversations", s.iris.auth(), to_inbox)
+        .await;
     assert_eq!(refused.status, 409, "{refused:?}");
     let from_inbox = conversation_body("Namens", &[&s.iris], &[], Some(&s.assistenten));
-    let refused = s.post("/api/v1/conversations", s.carla.auth(), from_inbox).await;
+    let refused = s
+        .post("/api/v1/conversations", s.carla.auth(), from_inbox)
+        .await;
     assert_eq!(refused.status, 409, "{refused:?}");
     let directory = s.directory(&s.iris, "Assistenten").await;
     let listed = directory["inboxes"].as_array().unwrap();
-    assert!(!listed.iter().any(|i| i["id"] == s.assistenten.as_str()), "{directory}");
-    s.post_message(&existing.id, &s.iris, "Werkt dit gesprek nog?").await;
+    assert!(
+        !listed.iter().any(|i| i["id"] == s.assistenten.as_str()),
+        "{directory}"
+    );
+    s.post_message(&existing.id, &s.iris, "Werkt dit gesprek nog?")
+        .await;
     s.post_message(&existing.id, &s.daan, "Ja.").await;
-    assert!(s.inbox_view(&s.assistenten, &s.eva, "active").await.contains(&existing.id));
-    assert_eq!(s.via(&existing.id, &s.assistenten, &s.iris).await, ids(&[&s.carla, &s.daan, &s.eva]));
+    assert!(
+        s.inbox_view(&s.assistenten, &s.eva, "active")
+            .await
+            .contains(&existing.id)
+    );
+    assert_eq!(
+        s.via(&existing.id, &s.assistenten, &s.iris).await,
+        ids(&[&s.carla, &s.daan, &s.eva])
+    );
 }
 
 // R13: guidelines for partners.
@@ -715,7 +1059,10 @@ async fn r13_the_directory_shows_inboxes_with_their_guidelines() {
     assert_eq!(inboxes.len(), 1, "{by_inbox_name}");
     assert_eq!(inboxes[0]["id"], s.assistenten.as_str());
     assert_eq!(inboxes[0]["name"], "Assistenten De Linde");
-    assert_eq!(inboxes[0]["description"], "Assistenten De Linde: recepten, wondzorg, afspraken");
+    assert_eq!(
+        inboxes[0]["description"],
+        "Assistenten De Linde: recepten, wondzorg, afspraken"
+    );
     let guidelines = "Schrijf naar Assistenten De Linde voor recepten, wondzorg, afspraken.";
     assert_eq!(inboxes[0]["guidelines"], guidelines);
     assert_eq!(inboxes[0]["team"]["id"], s.de_linde.as_str());
@@ -726,7 +1073,11 @@ async fn r13_the_directory_shows_inboxes_with_their_guidelines() {
         .iter()
         .filter_map(|i| i["id"].as_str())
         .collect();
-    let expected = [s.assistenten.as_str(), s.poh_somatiek.as_str(), s.poh_ggz.as_str()];
+    let expected = [
+        s.assistenten.as_str(),
+        s.poh_somatiek.as_str(),
+        s.poh_ggz.as_str(),
+    ];
     assert_eq!(found, expected.into());
     let people: BTreeSet<&str> = by_team_name["professionals"]
         .as_array()
@@ -735,9 +1086,36 @@ async fn r13_the_directory_shows_inboxes_with_their_guidelines() {
         .filter_map(|p| p["id"].as_str())
         .collect();
     assert!(people.contains(s.anna.id.as_str()) && people.contains(s.hanna.id.as_str()));
-    assert!(!people.contains(s.karin.id.as_str()), "Karin is no staff yet: {by_team_name}");
+    assert!(
+        !people.contains(s.karin.id.as_str()),
+        "Karin is no staff yet: {by_team_name}"
+    );
     let text = everyone.to_string();
-    assert!(!text.contains(&stranger.lotte.id) && !text.contains(&stranger.inbox), "{everyone}");
+    assert!(
+        !text.contains(&stranger.lotte.id) && !text.contains(&stranger.inbox),
+        "{everyone}"
+    );
+    assert!(!text.contains(&stranger.team), "{everyone}");
+}
+
+#[tokio::test]
+async fn r13_the_directory_names_each_professionals_team() {
+    let s = Scenario::build().await;
+
+    let pharmacist = s.directory(&s.iris, "Dekker").await;
+    let nurse = s.directory(&s.joost, "Hendriks").await;
+
+    let found = pharmacist["professionals"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{pharmacist}");
+    assert_eq!(found[0]["id"], s.joost.id.as_str());
+    assert_eq!(found[0]["name"], "Joost Dekker");
+    assert_eq!(found[0]["profession"], "apotheker");
+    assert_eq!(found[0]["teams"][0]["id"], s.apotheek_centrum.as_str());
+    assert_eq!(found[0]["teams"][0]["name"], "Apotheek Centrum");
+    let found = nurse["professionals"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{nurse}");
+    assert_eq!(found[0]["teams"][0]["id"], s.thuiszorg_oost.as_str());
+    assert!(nurse["inboxes"].as_array().unwrap().is_empty(), "{nurse}");
 }
 
 // R14: read state.
@@ -754,7 +1132,11 @@ async fn r14_read_positions_and_unread_counts_are_per_person_and_view() {
     assert_eq!(s.personal_unread(&s.iris).await, 0);
 
     let read = s
-        .put(&format!("/api/v1/conversations/{}/read", c.id), s.carla.auth(), json!({ "message": c.message }))
+        .put(
+            &format!("/api/v1/conversations/{}/read", c.id),
+            s.carla.auth(),
+            json!({ "message": c.message }),
+        )
         .await;
 
     assert_eq!(read.status, 204, "{read:?}");
@@ -766,7 +1148,8 @@ async fn r14_read_positions_and_unread_counts_are_per_person_and_view() {
     let daan_view = s.inbox_view(&s.assistenten, &s.daan, "active").await;
     assert!(is_unread(daan_view.find(&c.id).unwrap()));
 
-    s.post_message(&c.id, &s.iris, "Aanvulling: allergisch voor pleisters.").await;
+    s.post_message(&c.id, &s.iris, "Aanvulling: allergisch voor pleisters.")
+        .await;
 
     assert_eq!(s.inbox_unread(&s.carla, &s.assistenten).await, 1);
     assert_eq!(s.personal_unread(&s.iris).await, 0);
@@ -778,7 +1161,9 @@ async fn r14_archived_conversations_do_not_count_as_unread_in_that_view() {
     let c = s.start(&s.iris, &[&s.anna], &[&s.assistenten]).await;
     let path = format!("/api/v1/inboxes/{}/archive/{}", s.assistenten, c.id);
 
-    s.put(&path, s.daan.auth(), Value::Null).await.expect_status(204);
+    s.put(&path, s.daan.auth(), Value::Null)
+        .await
+        .expect_status(204);
 
     assert_eq!(s.inbox_unread(&s.carla, &s.assistenten).await, 0);
     assert_eq!(s.inbox_unread(&s.daan, &s.assistenten).await, 0);
@@ -793,7 +1178,9 @@ async fn r14_an_added_participant_starts_with_everything_unread() {
     let path = format!("/api/v1/conversations/{}/read", c.id);
     s.put(&path, s.carla.auth(), read).await.expect_status(204);
 
-    s.add_participant(&c.id, &s.carla, json!({ "user": s.anna.id })).await.expect_status(201);
+    s.add_participant(&c.id, &s.carla, json!({ "user": s.anna.id }))
+        .await
+        .expect_status(201);
 
     assert_eq!(s.personal_unread(&s.anna).await, 1);
     let view = s.personal_view(&s.anna, "active").await;
@@ -835,7 +1222,9 @@ async fn r16_reads_and_changes_are_in_the_team_audit_log() {
         .count();
 
     s.timeline(&c.id, &s.daan).await;
-    s.remove_inbox_member(&s.carla, &s.poh_ggz, &s.hanna.id).await.expect_status(204);
+    s.remove_inbox_member(&s.carla, &s.poh_ggz, &s.hanna.id)
+        .await
+        .expect_status(204);
 
     let after = audit(&s).await;
     assert!(after.len() > before.len(), "{after:?}");
@@ -843,7 +1232,11 @@ async fn r16_reads_and_changes_are_in_the_team_audit_log() {
         .iter()
         .filter(|e| mentions(e, &s.daan.id) && mentions(e, &c.id) && action(e).contains("read"))
         .count();
-    assert!(reads > reads_before, "no read of {} by Daan in {after:?}", c.id);
+    assert!(
+        reads > reads_before,
+        "no read of {} by Daan in {after:?}",
+        c.id
+    );
     let removal = after
         .iter()
         .find(|e| mentions(e, &s.carla.id) && mentions(e, &s.hanna.id) && mentions(e, &s.poh_ggz));
@@ -870,27 +1263,53 @@ async fn r16_only_team_admins_read_the_audit_log() {
 #[tokio::test]
 async fn r17_a_deactivated_account_leaves_every_inbox() {
     let s = Scenario::build().await;
-    s.add_inbox_member(&s.carla, &s.poh_somatiek, &s.eva.id).await.expect_status(201);
-    let c = s.start(&s.iris, &[], &[&s.assistenten, &s.poh_somatiek]).await;
+    s.add_inbox_member(&s.carla, &s.poh_somatiek, &s.eva.id)
+        .await
+        .expect_status(201);
+    let c = s
+        .start(&s.iris, &[], &[&s.assistenten, &s.poh_somatiek])
+        .await;
 
-    let deactivated = s.delete(&format!("/api/v1/admin/users/{}", s.eva.id), s.admin.auth()).await;
+    let deactivated = s
+        .delete(&format!("/api/v1/admin/users/{}", s.eva.id), s.admin.auth())
+        .await;
 
     assert_eq!(deactivated.status, 204, "{deactivated:?}");
     let old_session = s.get("/api/v1/me", s.eva.auth()).await;
     assert_eq!(old_session.status, 401, "{old_session:?}");
-    let login = s.post("/api/v1/auth/login", None, json!({ "email": s.eva.email, "password": PASSWORD })).await;
+    let login = s
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({ "email": s.eva.email, "password": PASSWORD }),
+        )
+        .await;
     assert_ne!(login.status, 200, "{login:?}");
     let participants = s.participations(&c.id, &s.carla).await;
-    assert!(participants.iter().all(|(user, _)| *user != s.eva.id), "{participants:?}");
-    assert!(!s.inbox_members(&s.assistenten, &s.carla).await.contains(&s.eva.id));
-    assert!(!s.inbox_members(&s.poh_somatiek, &s.carla).await.contains(&s.eva.id));
+    assert!(
+        participants.iter().all(|(user, _)| *user != s.eva.id),
+        "{participants:?}"
+    );
+    assert!(
+        !s.inbox_members(&s.assistenten, &s.carla)
+            .await
+            .contains(&s.eva.id)
+    );
+    assert!(
+        !s.inbox_members(&s.poh_somatiek, &s.carla)
+            .await
+            .contains(&s.eva.id)
+    );
     let timeline = s.timeline(&c.id, &s.carla).await;
     let removed: BTreeSet<&str> = events(&timeline, "member_removed")
         .into_iter()
         .filter(|e| e["target"]["id"] == s.eva.id.as_str())
         .filter_map(|e| e["inbox"]["id"].as_str())
         .collect();
-    assert_eq!(removed, [s.assistenten.as_str(), s.poh_somatiek.as_str()].into());
+    assert_eq!(
+        removed,
+        [s.assistenten.as_str(), s.poh_somatiek.as_str()].into()
+    );
     let directory = s.directory(&s.iris, "Eva").await;
     assert!(!mentions(&directory, &s.eva.id), "{directory}");
 }
@@ -901,12 +1320,23 @@ async fn r17_leaving_the_team_removes_them_from_its_inboxes() {
     let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
     let personal = s.start(&s.iris, &[&s.daan], &[]).await;
 
-    let removed = s.delete(&format!("/api/v1/teams/{}/members/{}", s.de_linde, s.daan.id), s.carla.auth()).await;
+    let removed = s
+        .delete(
+            &format!("/api/v1/teams/{}/members/{}", s.de_linde, s.daan.id),
+            s.carla.auth(),
+        )
+        .await;
 
     assert_eq!(removed.status, 204, "{removed:?}");
-    let gone = s.get(&format!("/api/v1/conversations/{}", c.id), s.daan.auth()).await;
+    let gone = s
+        .get(&format!("/api/v1/conversations/{}", c.id), s.daan.auth())
+        .await;
     assert_eq!(gone.status, 404, "{gone:?}");
-    assert!(!s.inbox_members(&s.assistenten, &s.carla).await.contains(&s.daan.id));
+    assert!(
+        !s.inbox_members(&s.assistenten, &s.carla)
+            .await
+            .contains(&s.daan.id)
+    );
     let me = s.me(&s.daan).await;
     assert!(me["inboxes"].as_array().unwrap().is_empty(), "{me}");
     assert!(!mentions(&me["teams"], &s.de_linde), "{me}");
@@ -914,5 +1344,8 @@ async fn r17_leaving_the_team_removes_them_from_its_inboxes() {
     let removals = events(&timeline, "member_removed");
     assert_eq!(removals.len(), 1, "{timeline:?}");
     assert_eq!(removals[0]["target"]["id"], s.daan.id.as_str());
-    assert_eq!(s.conversation(&personal.id, &s.daan).await["id"], personal.id.as_str());
+    assert_eq!(
+        s.conversation(&personal.id, &s.daan).await["id"],
+        personal.id.as_str()
+    );
 }

@@ -18,16 +18,27 @@ async fn reference_scenario_end_to_end() {
         via(&s.daan, &s.assistenten),
         via(&s.eva, &s.assistenten),
     ];
-    assert_eq!(s.participations(&c.id, &s.iris).await, expected.into());
+    assert_eq!(
+        s.participations(&c.id, &s.iris).await,
+        expected.clone().into()
+    );
     for member in [&s.carla, &s.daan, &s.eva] {
-        assert!(s.inbox_view(&s.assistenten, member, "active").await.contains(&c.id));
+        assert!(
+            s.inbox_view(&s.assistenten, member, "active")
+                .await
+                .contains(&c.id)
+        );
         assert_eq!(s.inbox_unread(member, &s.assistenten).await, 1);
     }
     assert!(s.personal_view(&s.iris, "active").await.contains(&c.id));
 
     // 2. Carla adds POH Somatiek and GP Anna, then archives within the inbox.
-    let poh = s.add_participant(&c.id, &s.carla, json!({ "inbox": s.poh_somatiek })).await;
-    let anna = s.add_participant(&c.id, &s.carla, json!({ "user": s.anna.id })).await;
+    let poh = s
+        .add_participant(&c.id, &s.carla, json!({ "inbox": s.poh_somatiek }))
+        .await;
+    let anna = s
+        .add_participant(&c.id, &s.carla, json!({ "user": s.anna.id }))
+        .await;
     let archive = format!("/api/v1/inboxes/{}/archive/{}", s.assistenten, c.id);
     let archived = s.put(&archive, s.carla.auth(), Value::Null).await;
 
@@ -36,27 +47,57 @@ async fn reference_scenario_end_to_end() {
     assert_eq!(archived.status, 204, "{archived:?}");
     let after_step_2 = s.participations(&c.id, &s.iris).await;
     let mut expected = expected.to_vec();
-    expected.extend([via(&s.fleur, &s.poh_somatiek), via(&s.gijs, &s.poh_somatiek), direct(&s.anna)]);
+    expected.extend([
+        via(&s.fleur, &s.poh_somatiek),
+        via(&s.gijs, &s.poh_somatiek),
+        direct(&s.anna),
+    ]);
     assert_eq!(after_step_2, expected.iter().cloned().collect());
     for member in [&s.daan, &s.eva] {
         assert_eq!(s.conversation(&c.id, member).await["id"], c.id.as_str());
-        assert!(!s.inbox_view(&s.assistenten, member, "active").await.contains(&c.id));
-        assert!(s.inbox_view(&s.assistenten, member, "archived").await.contains(&c.id));
+        assert!(
+            !s.inbox_view(&s.assistenten, member, "active")
+                .await
+                .contains(&c.id)
+        );
+        assert!(
+            s.inbox_view(&s.assistenten, member, "archived")
+                .await
+                .contains(&c.id)
+        );
     }
     for member in [&s.fleur, &s.gijs] {
-        assert!(s.inbox_view(&s.poh_somatiek, member, "active").await.contains(&c.id));
+        assert!(
+            s.inbox_view(&s.poh_somatiek, member, "active")
+                .await
+                .contains(&c.id)
+        );
     }
     assert!(s.personal_view(&s.anna, "active").await.contains(&c.id));
     let timeline = s.timeline(&c.id, &s.anna).await;
     assert_eq!(events(&timeline, "inbox_added").len(), 1, "{timeline:?}");
-    assert_eq!(events(&timeline, "participant_added").len(), 1, "{timeline:?}");
+    assert_eq!(
+        events(&timeline, "participant_added").len(),
+        1,
+        "{timeline:?}"
+    );
 
     // 3. Iris replies; the conversation returns to the active inbox view.
-    let reply = s.post_message(&c.id, &s.iris, "Wanneer kan de eerste wondcontrole?").await;
+    let reply = s
+        .post_message(&c.id, &s.iris, "Wanneer kan de eerste wondcontrole?")
+        .await;
 
     for member in [&s.carla, &s.daan, &s.eva] {
-        assert!(s.inbox_view(&s.assistenten, member, "active").await.contains(&c.id));
-        assert!(!s.inbox_view(&s.assistenten, member, "archived").await.contains(&c.id));
+        assert!(
+            s.inbox_view(&s.assistenten, member, "active")
+                .await
+                .contains(&c.id)
+        );
+        assert!(
+            !s.inbox_view(&s.assistenten, member, "archived")
+                .await
+                .contains(&c.id)
+        );
     }
     let timeline = s.timeline(&c.id, &s.daan).await;
     assert_eq!(messages(&timeline).last().unwrap()["id"], reply.as_str());
@@ -65,11 +106,19 @@ async fn reference_scenario_end_to_end() {
     //    adds her.
     s.karin_joins(true).await;
 
-    let hidden = s.get(&format!("/api/v1/conversations/{}", c.id), s.karin.auth()).await;
+    let hidden = s
+        .get(&format!("/api/v1/conversations/{}", c.id), s.karin.auth())
+        .await;
     assert_eq!(hidden.status, 404, "{hidden:?}");
-    assert!(!s.inbox_view(&s.assistenten, &s.karin, "active").await.contains(&c.id));
+    assert!(
+        !s.inbox_view(&s.assistenten, &s.karin, "active")
+            .await
+            .contains(&c.id)
+    );
 
-    let added = s.add_participant(&c.id, &s.daan, json!({ "user": s.karin.id })).await;
+    let added = s
+        .add_participant(&c.id, &s.daan, json!({ "user": s.karin.id }))
+        .await;
 
     assert_eq!(added.status, 201, "{added:?}");
     let now = s.participations(&c.id, &s.karin).await;
@@ -82,23 +131,49 @@ async fn reference_scenario_end_to_end() {
     // 5. Carla tries to add herself: refused.
     let before = s.participations(&c.id, &s.iris).await;
 
-    let herself = s.add_participant(&c.id, &s.carla, json!({ "user": s.carla.id })).await;
+    let herself = s
+        .add_participant(&c.id, &s.carla, json!({ "user": s.carla.id }))
+        .await;
 
     assert_eq!(herself.status, 409, "{herself:?}");
-    assert!(herself.body["detail"].as_str().unwrap_or_default().contains("already a participant"));
+    assert!(
+        herself.body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("already a participant")
+    );
     assert_eq!(s.participations(&c.id, &s.iris).await, before);
 
     // 6. Eva is removed from the inbox: she loses the conversation, Anna and
     //    the POH-S members keep it.
-    let removed = s.remove_inbox_member(&s.carla, &s.assistenten, &s.eva.id).await;
+    let removed = s
+        .remove_inbox_member(&s.carla, &s.assistenten, &s.eva.id)
+        .await;
 
     assert_eq!(removed.status, 204, "{removed:?}");
-    let gone = s.get(&format!("/api/v1/conversations/{}", c.id), s.eva.auth()).await;
+    let gone = s
+        .get(&format!("/api/v1/conversations/{}", c.id), s.eva.auth())
+        .await;
     assert_eq!(gone.status, 404, "{gone:?}");
-    assert!(!s.inbox_view(&s.assistenten, &s.eva, "active").await.contains(&c.id));
-    assert!(!s.inbox_view(&s.assistenten, &s.eva, "archived").await.contains(&c.id));
-    for keeper in [&s.anna, &s.fleur, &s.gijs, &s.carla, &s.daan, &s.karin, &s.iris] {
-        assert_eq!(s.conversation(&c.id, keeper).await["id"], c.id.as_str(), "{}", keeper.name);
+    assert!(
+        !s.inbox_view(&s.assistenten, &s.eva, "active")
+            .await
+            .contains(&c.id)
+    );
+    assert!(
+        !s.inbox_view(&s.assistenten, &s.eva, "archived")
+            .await
+            .contains(&c.id)
+    );
+    for keeper in [
+        &s.anna, &s.fleur, &s.gijs, &s.carla, &s.daan, &s.karin, &s.iris,
+    ] {
+        assert_eq!(
+            s.conversation(&c.id, keeper).await["id"],
+            c.id.as_str(),
+            "{}",
+            keeper.name
+        );
     }
     let last = s.participations(&c.id, &s.iris).await;
     assert!(last.iter().all(|(user, _)| *user != s.eva.id), "{last:?}");

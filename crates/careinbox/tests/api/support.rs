@@ -46,9 +46,16 @@ impl TestApp {
             .timeout(Duration::from_secs(60))
             .build()
             .expect("an HTTP client");
-        let api = Api { http, base: format!("http://{}", server.addr()) };
+        let api = Api {
+            http,
+            base: format!("http://{}", server.addr()),
+        };
 
-        TestApp { api, _server: server, _data_dir: data_dir }
+        TestApp {
+            api,
+            _server: server,
+            _data_dir: data_dir,
+        }
     }
 
     /// A handle on the API to move into spawned tasks.
@@ -59,8 +66,16 @@ impl TestApp {
     /// The instance admin, logged in.
     pub async fn admin(&self) -> Person {
         let token = self.login(ADMIN_EMAIL, PASSWORD).await;
-        let me = self.get("/api/v1/me", Some(&token)).await.expect_status(200);
-        Person { id: id_of(&me), name: "Beheerder", email: ADMIN_EMAIL.into(), token }
+        let me = self
+            .get("/api/v1/me", Some(&token))
+            .await
+            .expect_status(200);
+        Person {
+            id: id_of(&me),
+            name: "Beheerder",
+            email: ADMIN_EMAIL.into(),
+            token,
+        }
     }
 }
 
@@ -107,12 +122,19 @@ impl Reply {
     /// Checks the status and hands out the body; the panic names the request.
     #[track_caller]
     pub fn expect_status(self, status: u16) -> Value {
-        assert_eq!(self.status.as_u16(), status, "unexpected answer to {self:?}");
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected answer to {self:?}"
+        );
         self.body
     }
 
     pub fn content_type(&self) -> &str {
-        self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     /// Whether the body is an RFC 9457 problem with the answer's status.
@@ -128,7 +150,10 @@ impl Reply {
         self.body["errors"]
             .as_array()
             .map(|errors| {
-                errors.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect()
+                errors
+                    .iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                    .collect()
             })
             .unwrap_or_default()
     }
@@ -136,7 +161,11 @@ impl Reply {
 
 impl fmt::Debug for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} -> {} {}", self.method, self.path, self.status, self.body)
+        write!(
+            f,
+            "{} {} -> {} {}",
+            self.method, self.path, self.status, self.body
+        )
     }
 }
 
@@ -193,10 +222,6 @@ impl Api {
         format!("{}{}", self.base, path)
     }
 
-    pub fn http(&self) -> &reqwest::Client {
-        &self.http
-    }
-
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
         self.send(Method::GET, path, token, None).await
     }
@@ -233,7 +258,10 @@ impl Api {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request.send().await.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
         read_reply(method, path, response).await
     }
 
@@ -253,14 +281,20 @@ impl Api {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        let response = request.send().await.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
         read_reply(method, path, response).await
     }
 
     /// Logs in and returns the bearer token.
     pub async fn login(&self, email: &str, password: &str) -> String {
         let body = json!({ "email": email, "password": password });
-        let reply = self.post("/api/v1/auth/login", None, body).await.expect_status(200);
+        let reply = self
+            .post("/api/v1/auth/login", None, body)
+            .await
+            .expect_status(200);
         reply["token"].as_str().expect("a token").to_owned()
     }
 
@@ -268,17 +302,29 @@ impl Api {
 
     pub async fn create_team(&self, admin: &Person, name: &str) -> String {
         let body = json!({ "name": name });
-        id_of(&self.post("/api/v1/admin/teams", admin.auth(), body).await.expect_status(201))
+        id_of(
+            &self
+                .post("/api/v1/admin/teams", admin.auth(), body)
+                .await
+                .expect_status(201),
+        )
     }
 
     pub async fn create_network(&self, admin: &Person, name: &str) -> String {
         let body = json!({ "name": name });
-        id_of(&self.post("/api/v1/admin/networks", admin.auth(), body).await.expect_status(201))
+        id_of(
+            &self
+                .post("/api/v1/admin/networks", admin.auth(), body)
+                .await
+                .expect_status(201),
+        )
     }
 
     pub async fn join_network(&self, admin: &Person, network: &str, team: &str) {
         let path = format!("/api/v1/networks/{network}/teams");
-        self.post(&path, admin.auth(), json!({ "team": team })).await.expect_status(201);
+        self.post(&path, admin.auth(), json!({ "team": team }))
+            .await
+            .expect_status(201);
     }
 
     /// Creates an account and logs it in.
@@ -298,7 +344,12 @@ impl Api {
         let created = self.post("/api/v1/admin/users", admin.auth(), body).await;
         let id = id_of(&created.expect_status(201));
         let token = self.login(email, PASSWORD).await;
-        Person { id, name, email: email.into(), token }
+        Person {
+            id,
+            name,
+            email: email.into(),
+            token,
+        }
     }
 
     pub async fn add_team_member(&self, by: &Person, team: &str, user: &Person, role: &str) {
@@ -324,14 +375,18 @@ impl Api {
     }
 
     pub async fn remove_inbox_member(&self, by: &Person, inbox: &str, user: &str) -> Reply {
-        self.delete(&format!("/api/v1/inboxes/{inbox}/members/{user}"), by.auth()).await
+        self.delete(
+            &format!("/api/v1/inboxes/{inbox}/members/{user}"),
+            by.auth(),
+        )
+        .await
     }
 
     /// The user ids of an inbox's member list, as `viewer` sees it.
     pub async fn inbox_members(&self, inbox: &str, viewer: &Person) -> BTreeSet<String> {
         let path = format!("/api/v1/inboxes/{inbox}/members?limit=100");
-        let page = self.get(&path, viewer.auth()).await.expect_status(200);
-        items(&page).iter().map(member_user_id).collect()
+        let list = self.get(&path, viewer.auth()).await.expect_status(200);
+        entries(&list).iter().map(member_user_id).collect()
     }
 
     // Conversations.
@@ -359,7 +414,10 @@ impl Api {
         let started = reply.expect_status(201);
         Started {
             id: id_of(&started),
-            message: started["message"].as_str().expect("the first message's id").into(),
+            message: started["message"]
+                .as_str()
+                .expect("the first message's id")
+                .into(),
         }
     }
 
@@ -392,7 +450,10 @@ impl Api {
     /// The users who participate via `inbox`.
     pub async fn via(&self, conversation: &str, inbox: &str, viewer: &Person) -> BTreeSet<String> {
         let all = self.participations(conversation, viewer).await;
-        all.into_iter().filter(|(_, via)| via.as_deref() == Some(inbox)).map(|(u, _)| u).collect()
+        all.into_iter()
+            .filter(|(_, via)| via.as_deref() == Some(inbox))
+            .map(|(u, _)| u)
+            .collect()
     }
 
     /// The whole timeline, following the cursor.
@@ -424,19 +485,26 @@ impl Api {
     }
 
     pub async fn me(&self, viewer: &Person) -> Value {
-        self.get("/api/v1/me", viewer.auth()).await.expect_status(200)
+        self.get("/api/v1/me", viewer.auth())
+            .await
+            .expect_status(200)
     }
 
     /// The unread count `viewer`'s `/me` shows for an inbox they are in.
     pub async fn inbox_unread(&self, viewer: &Person, inbox: &str) -> u64 {
         let me = self.me(viewer).await;
-        let entry = items_of(&me["inboxes"]).into_iter().find(|i| i["id"] == inbox);
-        let entry = entry.unwrap_or_else(|| panic!("{} is not in inbox {inbox}: {me}", viewer.name));
+        let entry = items_of(&me["inboxes"])
+            .into_iter()
+            .find(|i| i["id"] == inbox);
+        let entry =
+            entry.unwrap_or_else(|| panic!("{} is not in inbox {inbox}: {me}", viewer.name));
         entry["unread"].as_u64().expect("an unread count")
     }
 
     pub async fn personal_unread(&self, viewer: &Person) -> u64 {
-        self.me(viewer).await["personal"]["unread"].as_u64().expect("an unread count")
+        self.me(viewer).await["personal"]["unread"]
+            .as_u64()
+            .expect("an unread count")
     }
 
     pub async fn directory(&self, viewer: &Person, query: &str) -> Value {
@@ -448,14 +516,23 @@ impl Api {
 async fn read_reply(method: Method, path: &str, response: reqwest::Response) -> Reply {
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = response.bytes().await.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    let bytes = response
+        .bytes()
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
     let body = if bytes.is_empty() {
         Value::Null
     } else {
         serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
     };
-    Reply { method, path: path.into(), status, headers, body }
+    Reply {
+        method,
+        path: path.into(),
+        status,
+        headers,
+        body,
+    }
 }
 
 /// The body of `POST /api/v1/conversations`.
@@ -495,33 +572,58 @@ pub fn items(page: &Value) -> &[Value] {
     }
 }
 
+/// The entries of a list answer, whether a listing page or a bare array
+/// (the member list; `listings_answer_items_and_next_cursor` checks shapes).
+#[track_caller]
+pub fn entries(list: &Value) -> &[Value] {
+    match list.as_array() {
+        Some(entries) => entries,
+        None => items(list),
+    }
+}
+
 fn items_of(value: &Value) -> Vec<&Value> {
-    value.as_array().map(|a| a.iter().collect()).unwrap_or_default()
+    value
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
 }
 
 /// The user id of an inbox member list entry, whichever way it names the user
 /// (`user` as id or object, or the entry's own `id`).
 pub fn member_user_id(entry: &Value) -> String {
     let user = &entry["user"];
-    let id = user.as_str().or_else(|| user["id"].as_str()).or_else(|| entry["id"].as_str());
-    id.unwrap_or_else(|| panic!("no user in member entry {entry}")).to_owned()
+    let id = user
+        .as_str()
+        .or_else(|| user["id"].as_str())
+        .or_else(|| entry["id"].as_str());
+    id.unwrap_or_else(|| panic!("no user in member entry {entry}"))
+        .to_owned()
 }
 
 /// The participations listed by `GET /api/v1/conversations/{c}`.
 pub fn participations(conversation: &Value) -> BTreeSet<(String, Option<String>)> {
-    let list = conversation["participants"].as_array().expect("a participants list");
+    let list = conversation["participants"]
+        .as_array()
+        .expect("a participants list");
     list.iter()
         .map(|p| {
             let user = p["user"].as_str().or_else(|| p["user"]["id"].as_str());
             let via = p["via"].as_str().or_else(|| p["via"]["id"].as_str());
-            (user.expect("a participant's user").to_owned(), via.map(str::to_owned))
+            (
+                user.expect("a participant's user").to_owned(),
+                via.map(str::to_owned),
+            )
         })
         .collect()
 }
 
 /// The inbox ids that are parties of a conversation.
 pub fn party_inboxes(conversation: &Value) -> BTreeSet<String> {
-    items_of(&conversation["inboxes"]).into_iter().map(id_of).collect()
+    items_of(&conversation["inboxes"])
+        .into_iter()
+        .map(id_of)
+        .collect()
 }
 
 /// A direct participation of `person`.
@@ -541,12 +643,18 @@ pub fn ids(people: &[&Person]) -> BTreeSet<String> {
 
 /// The timeline's messages, oldest first.
 pub fn messages(timeline: &[Value]) -> Vec<&Value> {
-    timeline.iter().filter(|item| item["kind"] == "message").collect()
+    timeline
+        .iter()
+        .filter(|item| item["kind"] == "message")
+        .collect()
 }
 
 /// The timeline's system events of one kind (`participant_added`, ...).
 pub fn events<'a>(timeline: &'a [Value], event: &str) -> Vec<&'a Value> {
-    timeline.iter().filter(|item| item["kind"] == "event" && item["event"] == event).collect()
+    timeline
+        .iter()
+        .filter(|item| item["kind"] == "event" && item["event"] == event)
+        .collect()
 }
 
 /// Whether a summary's `unread` says there is something unread (the field
@@ -627,8 +735,16 @@ impl Scenario {
             app.join_network(&admin, &network, team).await;
         }
 
-        let carla = app.create_person(&admin, "carla@delinde.test", "Carla Smit", "doktersassistent").await;
-        app.add_team_member(&admin, &de_linde, &carla, "admin").await;
+        let carla = app
+            .create_person(
+                &admin,
+                "carla@delinde.test",
+                "Carla Smit",
+                "doktersassistent",
+            )
+            .await;
+        app.add_team_member(&admin, &de_linde, &carla, "admin")
+            .await;
 
         let mut staff = Vec::new();
         for (email, name, profession) in [
@@ -641,33 +757,66 @@ impl Scenario {
             ("hanna@delinde.test", "Hanna Peters", "POH-GGZ"),
         ] {
             let person = app.create_person(&admin, email, name, profession).await;
-            app.add_team_member(&carla, &de_linde, &person, "member").await;
+            app.add_team_member(&carla, &de_linde, &person, "member")
+                .await;
             staff.push(person);
         }
         let [anna, bram, daan, eva, fleur, gijs, hanna] =
             <[Person; 7]>::try_from(staff).expect("seven staff");
 
         let iris = app
-            .create_person(&admin, "iris@thuiszorgoost.test", "Iris Hendriks", "wijkverpleegkundige")
+            .create_person(
+                &admin,
+                "iris@thuiszorgoost.test",
+                "Iris Hendriks",
+                "wijkverpleegkundige",
+            )
             .await;
-        app.add_team_member(&admin, &thuiszorg_oost, &iris, "member").await;
+        app.add_team_member(&admin, &thuiszorg_oost, &iris, "member")
+            .await;
         let joost = app
-            .create_person(&admin, "joost@apotheekcentrum.test", "Joost Dekker", "apotheker")
+            .create_person(
+                &admin,
+                "joost@apotheekcentrum.test",
+                "Joost Dekker",
+                "apotheker",
+            )
             .await;
-        app.add_team_member(&admin, &apotheek_centrum, &joost, "member").await;
+        app.add_team_member(&admin, &apotheek_centrum, &joost, "member")
+            .await;
         let karin = app
-            .create_person(&admin, "karin@delinde.test", "Karin Vos", "doktersassistent")
+            .create_person(
+                &admin,
+                "karin@delinde.test",
+                "Karin Vos",
+                "doktersassistent",
+            )
             .await;
 
         let assistenten = app
-            .create_inbox(&carla, &de_linde, "Assistenten De Linde", "recepten, wondzorg, afspraken")
+            .create_inbox(
+                &carla,
+                &de_linde,
+                "Assistenten De Linde",
+                "recepten, wondzorg, afspraken",
+            )
             .await;
-        let poh_somatiek =
-            app.create_inbox(&carla, &de_linde, "POH Somatiek", "diabetes, COPD, hart- en vaatzorg").await;
-        let poh_ggz = app.create_inbox(&carla, &de_linde, "POH GGZ", "psychische klachten").await;
+        let poh_somatiek = app
+            .create_inbox(
+                &carla,
+                &de_linde,
+                "POH Somatiek",
+                "diabetes, COPD, hart- en vaatzorg",
+            )
+            .await;
+        let poh_ggz = app
+            .create_inbox(&carla, &de_linde, "POH GGZ", "psychische klachten")
+            .await;
         let manager = json!({ "user": carla.id, "manager": true });
         let path = format!("/api/v1/inboxes/{assistenten}/members");
-        app.post(&path, carla.auth(), manager).await.expect_status(201);
+        app.post(&path, carla.auth(), manager)
+            .await
+            .expect_status(201);
         for (inbox, member) in [
             (&assistenten, &daan),
             (&assistenten, &eva),
@@ -675,7 +824,9 @@ impl Scenario {
             (&poh_somatiek, &gijs),
             (&poh_ggz, &hanna),
         ] {
-            app.add_inbox_member(&carla, inbox, &member.id).await.expect_status(201);
+            app.add_inbox_member(&carla, inbox, &member.id)
+                .await
+                .expect_status(201);
         }
 
         Scenario {
@@ -705,9 +856,12 @@ impl Scenario {
     /// Step 4's first half: Karin Vos joins the practice and, when asked,
     /// the assistants' inbox.
     pub async fn karin_joins(&self, also_assistenten: bool) {
-        self.add_team_member(&self.carla, &self.de_linde, &self.karin, "member").await;
+        self.add_team_member(&self.carla, &self.de_linde, &self.karin, "member")
+            .await;
         if also_assistenten {
-            let reply = self.add_inbox_member(&self.carla, &self.assistenten, &self.karin.id).await;
+            let reply = self
+                .add_inbox_member(&self.carla, &self.assistenten, &self.karin.id)
+                .await;
             reply.expect_status(201);
         }
     }
@@ -716,11 +870,21 @@ impl Scenario {
     pub async fn stranger(&self) -> Stranger {
         let team = self.create_team(&self.admin, "Fysiotherapie West").await;
         let lotte = self
-            .create_person(&self.admin, "lotte@fysiowest.test", "Lotte Kramer", "fysiotherapeut")
+            .create_person(
+                &self.admin,
+                "lotte@fysiowest.test",
+                "Lotte Kramer",
+                "fysiotherapeut",
+            )
             .await;
-        self.add_team_member(&self.admin, &team, &lotte, "admin").await;
-        let inbox = self.create_inbox(&lotte, &team, "Fysio West", "verwijzingen").await;
-        self.add_inbox_member(&lotte, &inbox, &lotte.id).await.expect_status(201);
+        self.add_team_member(&self.admin, &team, &lotte, "admin")
+            .await;
+        let inbox = self
+            .create_inbox(&lotte, &team, "Fysio West", "verwijzingen")
+            .await;
+        self.add_inbox_member(&lotte, &inbox, &lotte.id)
+            .await
+            .expect_status(201);
         Stranger { team, inbox, lotte }
     }
 }
