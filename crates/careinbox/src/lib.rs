@@ -6,6 +6,7 @@ pub mod demo;
 pub mod settings;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context;
 use careinbox_domain::{Email, Password};
@@ -38,6 +39,8 @@ impl Server {
         let settings = Settings {
             session_seconds: i64::from(args.session_hours) * 3600,
             max_page_size: args.max_page_size.max(1),
+            max_streams_per_user: args.max_streams_per_user.max(1),
+            event_retention: Duration::from_secs(args.event_retention_hours.max(1) * 3600),
         };
         let service = Service::new(store, settings);
         bootstrap_admin(&service, &args).await?;
@@ -48,12 +51,14 @@ impl Server {
         let limits = careinbox_http::Limits {
             max_request_bytes: args.max_request_bytes,
             rate_per_minute: args.rate_limit_per_minute,
+            heartbeat: Duration::from_secs(args.heartbeat_seconds.max(1)),
         };
         let app = careinbox_http::app(service.clone(), limits);
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
         let addr = listener.local_addr()?;
+        service.start_realtime();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -70,9 +75,17 @@ impl Server {
         self.addr
     }
 
+    /// The use cases behind this server (for tests and tools that seed data).
+    pub fn service(&self) -> &Service {
+        &self.service
+    }
+
     /// Stops accepting connections, lets in-flight requests finish, and
     /// returns when the server has stopped.
     pub async fn shutdown(self) {
+        // Event streams never end by themselves: close them first, so that
+        // the graceful shutdown only waits for ordinary requests.
+        self.service.stop_realtime();
         let _ = self.stop.send(());
         let _ = self.task.await;
         self.service.store().close().await;

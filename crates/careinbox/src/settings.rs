@@ -65,6 +65,18 @@ pub struct ServeArgs {
     /// How long a login session lasts, in hours.
     #[arg(long, env = "CAREINBOX_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
+
+    /// Open event streams allowed per user on one node (more are answered 429).
+    #[arg(long, env = "CAREINBOX_MAX_STREAMS_PER_USER", default_value_t = 10)]
+    pub max_streams_per_user: usize,
+
+    /// Seconds between heartbeat comments on an idle event stream.
+    #[arg(long, env = "CAREINBOX_HEARTBEAT_SECONDS", default_value_t = 15)]
+    pub heartbeat_seconds: u64,
+
+    /// Hours the event log keeps events for streams that reconnect with Last-Event-ID.
+    #[arg(long, env = "CAREINBOX_EVENT_RETENTION_HOURS", default_value_t = 24)]
+    pub event_retention_hours: u64,
 }
 
 impl ServeArgs {
@@ -81,6 +93,9 @@ impl ServeArgs {
             max_page_size: 100,
             rate_limit_per_minute: 0,
             session_hours: 12,
+            max_streams_per_user: 10,
+            heartbeat_seconds: 15,
+            event_retention_hours: 24,
         }
     }
 }

@@ -20,11 +20,30 @@ pub struct Auth {
     pub token: String,
 }
 
-/// The bearer token of a request, if any.
+/// The cookie in which the web application keeps its session token.
+pub const SESSION_COOKIE: &str = "careinbox_session";
+
+/// The session token of a request: the bearer token, or else the web
+/// application's session cookie (so that the browser's EventSource, which
+/// cannot set headers, reaches the event stream).
 pub fn bearer(parts: &Parts) -> Option<&str> {
-    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?;
+    let from_header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|value| {
+        value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))
+    });
+    let token = from_header.or_else(|| session_cookie(parts))?;
     Some(token.trim()).filter(|t| !t.is_empty() && t.len() <= 256)
+}
+
+fn session_cookie(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value)
 }
 
 /// The client's address, for the audit log.

@@ -38,6 +38,8 @@ pub struct Limits {
     pub max_request_bytes: usize,
     /// Requests per minute per client address and per session; 0 = no limit.
     pub rate_per_minute: u32,
+    /// Interval of heartbeat comments on idle event streams.
+    pub heartbeat: std::time::Duration,
 }
 
 /// What every handler can reach.
@@ -46,6 +48,7 @@ pub struct AppState {
     pub service: Service,
     pub metrics: Arc<Metrics>,
     limiter: Arc<RateLimiter>,
+    heartbeat: std::time::Duration,
 }
 
 /// The client's IP address, when the server knows it.
@@ -65,6 +68,7 @@ pub fn app(service: Service, limits: Limits) -> Router {
         service,
         metrics: Arc::new(Metrics::default()),
         limiter: Arc::new(RateLimiter::new(limits.rate_per_minute)),
+        heartbeat: limits.heartbeat,
     };
     let api = api_routes()
         .layer(DefaultBodyLimit::max(limits.max_request_bytes))
@@ -110,6 +114,7 @@ fn api_routes() -> Router<AppState> {
         .route("/api/v1/conversations/{conversation}/messages", get(conv::timeline).post(conv::post_message))
         .route("/api/v1/conversations/{conversation}/participants", post(conv::add_participant))
         .route("/api/v1/conversations/{conversation}/read", put(conv::mark_read))
+        .route("/api/v1/events", get(routes::events::stream))
 }
 
 /// The OpenAPI 3.1 document, generated from the handlers' annotations.
@@ -130,6 +135,7 @@ fn api_routes() -> Router<AppState> {
         routes::conversations::post_message, routes::conversations::add_participant,
         routes::conversations::mark_read, routes::conversations::personal_view,
         routes::conversations::archive, routes::conversations::unarchive,
+        routes::events::stream,
         routes::ops::healthz, routes::ops::readyz, routes::ops::metrics,
     )
 )]

@@ -55,7 +55,12 @@ impl Event {
             data["user"] = json!(u);
         }
         if !self.lost.is_empty() {
-            data["conversations"] = json!(self.lost);
+            // A removal at scale loses many conversations; the ids of a few
+            // let a screen update in place, a count tells it to reload.
+            data["lost"] = json!(self.lost.len());
+            if self.lost.len() <= 100 {
+                data["conversations"] = json!(self.lost);
+            }
         }
         self.data = data;
         let text = self.data.to_string();

@@ -8,10 +8,12 @@ mod conversations;
 pub mod events;
 mod inboxes;
 mod password;
+pub mod realtime;
 
 use careinbox_domain::{Error, UserId};
 use careinbox_storage::{AuditEntry, Store, Tx, now_us};
-use tokio::sync::broadcast;
+use std::sync::Arc;
+use std::time::Duration;
 
 pub use careinbox_storage as storage;
 pub use accounts::{Me, NewAccount};
@@ -35,11 +37,20 @@ pub struct Settings {
     pub session_seconds: i64,
     /// The largest page a listing returns.
     pub max_page_size: u32,
+    /// Open event streams allowed per user on one node.
+    pub max_streams_per_user: usize,
+    /// How long the event log keeps events for reconnecting streams.
+    pub event_retention: Duration,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { session_seconds: 12 * 3600, max_page_size: 100 }
+        Settings {
+            session_seconds: 12 * 3600,
+            max_page_size: 100,
+            max_streams_per_user: 10,
+            event_retention: Duration::from_secs(24 * 3600),
+        }
     }
 }
 
@@ -48,22 +59,38 @@ impl Default for Settings {
 pub struct Service {
     store: Store,
     settings: Settings,
-    events: broadcast::Sender<Event>,
+    hub: Arc<realtime::Hub>,
 }
 
 impl Service {
     pub fn new(store: Store, settings: Settings) -> Self {
-        let (events, _) = broadcast::channel(4096);
-        Service { store, settings, events }
+        let hub = Arc::new(realtime::Hub::new(settings.max_streams_per_user));
+        Service { store, settings, hub }
     }
 
     pub fn store(&self) -> &Store {
         &self.store
     }
 
-    /// Events committed by this node, for the realtime stream.
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.events.subscribe()
+    /// Starts this node's event pump (call once per node).
+    pub fn start_realtime(&self) -> tokio::task::JoinHandle<()> {
+        let pump = realtime::pump(self.hub.clone(), self.store.clone(), self.settings.event_retention);
+        tokio::spawn(pump)
+    }
+
+    /// Opens the caller's event stream, resuming after `last_event_id`.
+    pub async fn subscribe(&self, caller: &Caller, last_event_id: Option<i64>) -> Result<realtime::Subscription, Error> {
+        realtime::subscribe(&self.hub, &self.store, caller.user, last_event_id).await
+    }
+
+    /// Ends every open stream and stops the pump.
+    pub fn stop_realtime(&self) {
+        self.hub.close();
+    }
+
+    /// Open event streams on this node.
+    pub fn stream_count(&self) -> usize {
+        self.hub.stream_count()
     }
 
     /// Whether the database answers.
@@ -71,12 +98,11 @@ impl Service {
         self.store.ping().await
     }
 
-    /// Commits `tx`, then hands its events to the listeners of this node.
+    /// Commits `tx`; when it wrote events, wakes this node's event pump.
     async fn commit(&self, tx: Tx, events: Vec<Event>) -> Result<(), Error> {
         tx.commit().await?;
-        for event in events {
-            // No listener is not an error: nobody has a stream open.
-            let _ = self.events.send(event);
+        if !events.is_empty() {
+            self.hub.wake();
         }
         Ok(())
     }

@@ -1,9 +1,9 @@
-//! The append-only audit log (R16) and the durable event log.
+//! The append-only audit log (R16).
 
 use careinbox_domain::{ConversationId, Error, InboxId, TeamId, UserId};
 use uuid::Uuid;
 
-use crate::{AuditEntry, AuditRow, EventRow, Tx, db, on_conn};
+use crate::{AuditEntry, AuditRow, Tx, db, on_conn};
 
 impl Tx {
     pub async fn insert_audit(&mut self, entry: &AuditEntry, now: i64) -> Result<(), Error> {
@@ -66,47 +66,6 @@ impl Tx {
                 subject_user: subject_user.map(UserId),
                 ip,
                 outcome,
-            })
-            .collect())
-    }
-
-    /// Appends to the durable event log that feeds the realtime stream.
-    pub async fn insert_event_log(&mut self, kind: &str, conversation: Option<ConversationId>, inbox: Option<InboxId>, user: Option<UserId>, data: &str, now: i64) -> Result<i64, Error> {
-        let sql = "INSERT INTO events (at, kind, conversation_id, inbox_id, user_id, data)
-            VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq";
-        on_conn!(self, c => sqlx::query_scalar(sql)
-            .bind(now)
-            .bind(kind)
-            .bind(conversation.map(|c| c.0))
-            .bind(inbox.map(|i| i.0))
-            .bind(user.map(|u| u.0))
-            .bind(data)
-            .fetch_one(c)
-            .await)
-        .map_err(db)
-    }
-
-    /// Events after `after_seq`, oldest first (for replay on reconnection).
-    pub async fn events_after(&mut self, after_seq: i64, limit: i64) -> Result<Vec<EventRow>, Error> {
-        let sql = "SELECT seq, at, kind, conversation_id, inbox_id, user_id, data FROM events
-            WHERE seq > $1 ORDER BY seq LIMIT $2";
-        type Row = (i64, i64, String, Option<Uuid>, Option<Uuid>, Option<Uuid>, String);
-        let rows: Vec<Row> = on_conn!(self, c => sqlx::query_as(sql)
-            .bind(after_seq)
-            .bind(limit)
-            .fetch_all(c)
-            .await)
-        .map_err(db)?;
-        Ok(rows
-            .into_iter()
-            .map(|(seq, at, kind, conversation, inbox, user, data)| EventRow {
-                seq,
-                at,
-                kind,
-                conversation: conversation.map(ConversationId),
-                inbox: inbox.map(InboxId),
-                user: user.map(UserId),
-                data,
             })
             .collect())
     }

@@ -8,6 +8,7 @@
 mod accounts;
 mod audit;
 mod conversations;
+mod events;
 mod inboxes;
 mod rows;
 
@@ -24,6 +25,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 
 pub use accounts::NewUser;
 pub use conversations::{Target, ViewOf};
+pub use events::{Audience, EVENTS_CHANNEL};
 pub use inboxes::InboxSettings;
 pub use rows::*;
 

@@ -3,5 +3,6 @@
 
 pub mod accounts;
 pub mod conversations;
+pub mod events;
 pub mod inboxes;
 pub mod ops;

@@ -1,0 +1,194 @@
+//! The durable event log behind the realtime stream: appended in the
+//! transaction of each change, read in order by every node, replayed to a
+//! reconnecting stream, and pruned after a retention window.
+
+use std::collections::HashMap;
+
+use careinbox_domain::{ConversationId, Error, InboxId, UserId};
+use uuid::Uuid;
+
+use crate::{EventRow, Store, Tx, db, on_conn};
+
+/// The PostgreSQL channel on which a commit with events wakes every node.
+pub const EVENTS_CHANNEL: &str = "careinbox_events";
+
+type EventTuple = (i64, i64, String, Option<Uuid>, Option<Uuid>, Option<Uuid>, String);
+
+fn event_row((seq, at, kind, conversation, inbox, user, data): EventTuple) -> EventRow {
+    EventRow {
+        seq,
+        at,
+        kind,
+        conversation: conversation.map(ConversationId),
+        inbox: inbox.map(InboxId),
+        user: user.map(UserId),
+        data,
+    }
+}
+
+/// Who receives events about some conversations and inboxes, right now.
+#[derive(Debug, Default)]
+pub struct Audience {
+    pub participants: HashMap<ConversationId, Vec<UserId>>,
+    pub members: HashMap<InboxId, Vec<UserId>>,
+}
+
+impl Tx {
+    /// Appends an event. Readers follow the log by increasing seq, so on
+    /// PostgreSQL, where concurrent transactions draw seqs in one order and
+    /// may commit in another, event-writing transactions take one advisory
+    /// lock until they commit: seqs then become visible in order and no
+    /// reader skips one. The NOTIFY is delivered at commit and wakes every
+    /// node. SQLite has one writer, so its order is the commit order.
+    pub async fn insert_event_log(&mut self, kind: &str, conversation: Option<ConversationId>, inbox: Option<InboxId>, user: Option<UserId>, data: &str, now: i64) -> Result<i64, Error> {
+        if self.is_postgres() {
+            let order = "SELECT pg_advisory_xact_lock(7513), pg_notify('careinbox_events', '')";
+            on_conn!(self, c => sqlx::query(order).execute(c).await.map(|r| r.rows_affected()))
+                .map_err(db)?;
+        }
+        let sql = "INSERT INTO events (at, kind, conversation_id, inbox_id, user_id, data)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq";
+        on_conn!(self, c => sqlx::query_scalar(sql)
+            .bind(now)
+            .bind(kind)
+            .bind(conversation.map(|c| c.0))
+            .bind(inbox.map(|i| i.0))
+            .bind(user.map(|u| u.0))
+            .bind(data)
+            .fetch_one(c)
+            .await)
+        .map_err(db)
+    }
+
+    /// Events after `after_seq`, oldest first: what a node dispatches next.
+    pub async fn events_after(&mut self, after_seq: i64, limit: i64) -> Result<Vec<EventRow>, Error> {
+        let sql = "SELECT seq, at, kind, conversation_id, inbox_id, user_id, data FROM events
+            WHERE seq > $1 ORDER BY seq LIMIT $2";
+        let rows: Vec<EventTuple> = on_conn!(self, c => sqlx::query_as(sql)
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(c)
+            .await)
+        .map_err(db)?;
+        Ok(rows.into_iter().map(event_row).collect())
+    }
+
+    /// The events after `after_seq` that `user` may receive now: about
+    /// themself, about a conversation they participate in, or about an inbox
+    /// they are a member of. Used to replay what a reconnecting stream missed.
+    pub async fn events_for_user(&mut self, user: UserId, after_seq: i64, limit: i64) -> Result<Vec<EventRow>, Error> {
+        let sql = "SELECT seq, at, kind, conversation_id, inbox_id, user_id, data FROM events e
+            WHERE e.seq > $2 AND (
+              e.user_id = $1
+              OR e.conversation_id IN (SELECT conversation_id FROM participations WHERE user_id = $1)
+              OR (e.conversation_id IS NULL
+                  AND e.inbox_id IN (SELECT inbox_id FROM inbox_members WHERE user_id = $1)))
+            ORDER BY e.seq LIMIT $3";
+        let rows: Vec<EventTuple> = on_conn!(self, c => sqlx::query_as(sql)
+            .bind(user.0)
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(c)
+            .await)
+        .map_err(db)?;
+        Ok(rows.into_iter().map(event_row).collect())
+    }
+
+    /// The newest event's seq, and the seq through which the log was pruned.
+    pub async fn event_log_bounds(&mut self) -> Result<(i64, i64), Error> {
+        let sql = "SELECT COALESCE((SELECT MAX(seq) FROM events), 0),
+            (SELECT pruned_through FROM event_log_state WHERE id = 1)";
+        on_conn!(self, c => sqlx::query_as(sql).fetch_one(c).await).map_err(db)
+    }
+
+    /// Deletes events older than `before` (microseconds) and remembers how
+    /// far the log now starts.
+    pub async fn prune_events(&mut self, before: i64) -> Result<u64, Error> {
+        let through = "SELECT COALESCE(MAX(seq), 0) FROM events WHERE at < $1";
+        let mark = "UPDATE event_log_state SET pruned_through = $1
+            WHERE id = 1 AND pruned_through < $1";
+        let delete = "DELETE FROM events WHERE seq <= $1";
+        on_conn!(self, c => {
+            let seq: i64 = sqlx::query_scalar(through).bind(before).fetch_one(&mut *c).await?;
+            if seq == 0 {
+                return Ok(0);
+            }
+            sqlx::query(mark).bind(seq).execute(&mut *c).await?;
+            sqlx::query(delete).bind(seq).execute(&mut *c).await.map(|r| r.rows_affected())
+        })
+        .map_err(db)
+    }
+
+    /// The current participants of `conversations` and members of `inboxes`,
+    /// in two queries whatever their number.
+    pub async fn audience(&mut self, conversations: &[ConversationId], inboxes: &[InboxId]) -> Result<Audience, Error> {
+        let mut audience = Audience::default();
+        if !conversations.is_empty() {
+            let sql = format!(
+                "SELECT DISTINCT conversation_id, user_id FROM participations
+                 WHERE conversation_id IN ({})",
+                crate::placeholders(1, conversations.len())
+            );
+            let rows: Vec<(Uuid, Uuid)> = on_conn!(self, c => {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for id in conversations {
+                    q = q.bind(id.0);
+                }
+                q.fetch_all(c).await
+            })
+            .map_err(db)?;
+            for (conversation, user) in rows {
+                audience.participants.entry(ConversationId(conversation)).or_default().push(UserId(user));
+            }
+        }
+        if !inboxes.is_empty() {
+            let sql = format!(
+                "SELECT inbox_id, user_id FROM inbox_members WHERE inbox_id IN ({})",
+                crate::placeholders(1, inboxes.len())
+            );
+            let rows: Vec<(Uuid, Uuid)> = on_conn!(self, c => {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for id in inboxes {
+                    q = q.bind(id.0);
+                }
+                q.fetch_all(c).await
+            })
+            .map_err(db)?;
+            for (inbox, user) in rows {
+                audience.members.entry(InboxId(inbox)).or_default().push(UserId(user));
+            }
+        }
+        Ok(audience)
+    }
+}
+
+impl Store {
+    /// On PostgreSQL, a channel that receives a unit each time another
+    /// transaction with events commits, on any node; `None` on SQLite, where
+    /// all writers are in this process.
+    pub async fn event_wakeups(&self) -> Result<Option<tokio::sync::mpsc::Receiver<()>>, Error> {
+        let Store::Postgres(pool) = self else {
+            return Ok(None);
+        };
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await.map_err(db)?;
+        listener.listen(EVENTS_CHANNEL).await.map_err(db)?;
+        let (wake, wakeups) = tokio::sync::mpsc::channel(1);
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(_) => {
+                        if wake.is_closed() {
+                            break;
+                        }
+                        let _ = wake.try_send(());
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "lost the event notification connection; reconnecting");
+                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    }
+                }
+            }
+        });
+        Ok(Some(wakeups))
+    }
+}
