@@ -176,7 +176,7 @@ impl Service {
         entry.object_id = Some(user.0);
         entry.subject_user = Some(user);
         tx.insert_audit(&entry, now).await?;
-        events.push(Event::new("account_deactivated").user(user).record(&mut tx).await?);
+        events.push(Event::new("account_deactivated").user(user));
         self.commit(tx, events).await
     }
 
@@ -223,7 +223,7 @@ impl Service {
         entry.team = Some(team);
         entry.subject_user = Some(user);
         tx.insert_audit(&entry, now_us()).await?;
-        let event = Event::new("team_changed").user(user).record(&mut tx).await?;
+        let event = Event::new("team_changed").user(user);
         self.commit(tx, vec![event]).await
     }
 
@@ -241,7 +241,7 @@ impl Service {
         entry.team = Some(team);
         entry.subject_user = Some(user);
         tx.insert_audit(&entry, now_us()).await?;
-        events.push(Event::new("team_changed").user(user).record(&mut tx).await?);
+        events.push(Event::new("team_changed").user(user));
         self.commit(tx, events).await
     }
 

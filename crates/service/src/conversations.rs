@@ -111,7 +111,7 @@ impl Service {
         entry.conversation = Some(id);
         entry.inbox = new.from_inbox;
         tx.insert_audit(&entry, now).await?;
-        let event = Event::new("conversation_started").conversation(id).record(&mut tx).await?;
+        let event = Event::new("conversation_started").conversation(id);
         self.commit(tx, vec![event]).await?;
         Ok((id, message))
     }
@@ -160,7 +160,7 @@ impl Service {
         entry.object_type = "message";
         entry.object_id = Some(message.0);
         tx.insert_audit(&entry, now).await?;
-        let event = Event::new("message_created").conversation(id).record(&mut tx).await?;
+        let event = Event::new("message_created").conversation(id);
         self.commit(tx, vec![event]).await?;
         Ok(message)
     }
@@ -200,7 +200,7 @@ impl Service {
         };
         tx.insert_event(id, kind, Some(caller.user), target, now).await?;
         tx.insert_audit(&entry, now).await?;
-        let event = Event::new("participants_changed").conversation(id).record(&mut tx).await?;
+        let event = Event::new("participants_changed").conversation(id);
         self.commit(tx, vec![event]).await
     }
 
@@ -225,7 +225,6 @@ impl Service {
             ViewOf::Personal => event = event.user(caller.user),
         }
         tx.insert_audit(&entry, now_us()).await?;
-        let event = event.record(&mut tx).await?;
         self.commit(tx, vec![event]).await
     }
 
@@ -239,7 +238,7 @@ impl Service {
             .ok_or_else(|| Error::invalid("message", "not a message of this conversation"))?;
         tx.mark_read(id, caller.user, seq).await?;
         tx.insert_audit(&read_entry(caller, "conversation.mark_read", id), now_us()).await?;
-        let event = Event::new("read").conversation(id).user(caller.user).record(&mut tx).await?;
+        let event = Event::new("read").conversation(id).user(caller.user);
         self.commit(tx, vec![event]).await
     }
 

@@ -1,15 +1,14 @@
-//! Events: what changed, for whom. Written to the durable event log in the
-//! transaction of the change, and handed to this node's listeners after the
-//! commit.
+//! Events: what changed, for whom. A use case collects them and
+//! `Service::commit` writes them to the durable event log in the same
+//! transaction, last; the realtime pump delivers them from there.
 
 use careinbox_domain::{ConversationId, Error, InboxId, UserId};
 use careinbox_storage::{Tx, now_us};
 use serde_json::json;
 
-/// One committed change that a user's screen should follow.
+/// A change that a user's screen should follow.
 #[derive(Debug, Clone)]
 pub struct Event {
-    pub seq: i64,
     pub kind: &'static str,
     /// Participants of this conversation receive it.
     pub conversation: Option<ConversationId>,
@@ -19,12 +18,11 @@ pub struct Event {
     pub user: Option<UserId>,
     /// For `access_lost`: the conversations the user can no longer see.
     pub lost: Vec<ConversationId>,
-    pub data: serde_json::Value,
 }
 
 impl Event {
     pub fn new(kind: &'static str) -> Self {
-        Event { seq: 0, kind, conversation: None, inbox: None, user: None, lost: Vec::new(), data: json!({}) }
+        Event { kind, conversation: None, inbox: None, user: None, lost: Vec::new() }
     }
 
     pub fn conversation(mut self, id: ConversationId) -> Self {
@@ -42,8 +40,14 @@ impl Event {
         self
     }
 
-    /// Writes the event to the log in `tx` and returns it with its seq.
-    pub(crate) async fn record(mut self, tx: &mut Tx) -> Result<Event, Error> {
+    /// Writes the event to the log in `tx`.
+    pub(crate) async fn record(&self, tx: &mut Tx) -> Result<i64, Error> {
+        tx.insert_event_log(self.kind, self.conversation, self.inbox, self.user, &self.data().to_string(), now_us())
+            .await
+    }
+
+    /// The JSON data a stream sends: the ids the event concerns.
+    fn data(&self) -> serde_json::Value {
         let mut data = json!({});
         if let Some(c) = self.conversation {
             data["conversation"] = json!(c);
@@ -62,11 +66,6 @@ impl Event {
                 data["conversations"] = json!(self.lost);
             }
         }
-        self.data = data;
-        let text = self.data.to_string();
-        self.seq = tx
-            .insert_event_log(self.kind, self.conversation, self.inbox, self.user, &text, now_us())
-            .await?;
-        Ok(self)
+        data
     }
 }

@@ -71,7 +71,7 @@ impl Service {
         entry.team = Some(current.team.id);
         tx.insert_audit(&entry, now_us()).await?;
         let updated = tx.inbox(inbox).await?.ok_or(Error::NotFound)?;
-        let event = Event::new("inbox_changed").inbox(inbox).record(&mut tx).await?;
+        let event = Event::new("inbox_changed").inbox(inbox);
         self.commit(tx, vec![event]).await?;
         Ok(updated)
     }
@@ -101,7 +101,7 @@ impl Service {
         entry.team = Some(found.team.id);
         entry.subject_user = Some(user);
         tx.insert_audit(&entry, now_us()).await?;
-        let event = Event::new("inbox_membership_changed").inbox(inbox).user(user).record(&mut tx).await?;
+        let event = Event::new("inbox_membership_changed").inbox(inbox).user(user);
         self.commit(tx, vec![event]).await
     }
 
@@ -120,9 +120,17 @@ impl Service {
     /// R17: removes `user` from every inbox (of `team`, when given), applying
     /// R6 to each.
     pub(crate) async fn leave_inboxes(&self, tx: &mut Tx, caller: &Caller, user: UserId, team: Option<TeamId>) -> Result<Vec<Event>, Error> {
+        // Lock every inbox first, in id order like a conversation start does,
+        // so that two use cases never wait for each other's locks; events are
+        // recorded last, after all locks are held.
+        let mut ids: Vec<InboxId> = tx.inboxes_of(user, team).await?.iter().map(|i| i.id).collect();
+        ids.sort();
+        for id in &ids {
+            tx.lock_inbox(*id, true).await?;
+        }
         let mut events = Vec::new();
-        for membership in tx.inboxes_of(user, team).await? {
-            let inbox = tx.inbox(membership.id).await?.ok_or(Error::NotFound)?;
+        for id in ids {
+            let inbox = tx.inbox(id).await?.ok_or(Error::NotFound)?;
             events.extend(self.unlink(tx, caller, &inbox, user).await?);
         }
         Ok(events)
@@ -148,7 +156,7 @@ impl Service {
         let membership = Event::new("inbox_membership_changed").inbox(inbox.id).user(user);
         let mut access_lost = Event::new("access_lost").inbox(inbox.id).user(user);
         access_lost.lost = lost;
-        Ok(vec![membership.record(tx).await?, access_lost.record(tx).await?])
+        Ok(vec![membership, access_lost])
     }
 
     /// The inbox, if the caller may change it (R12).

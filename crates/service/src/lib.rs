@@ -98,8 +98,15 @@ impl Service {
         self.store.ping().await
     }
 
-    /// Commits `tx`; when it wrote events, wakes this node's event pump.
-    async fn commit(&self, tx: Tx, events: Vec<Event>) -> Result<(), Error> {
+    /// Records the use case's events in the event log, commits, and wakes
+    /// this node's event pump. Events are written last, so that on
+    /// PostgreSQL the lock that orders them (see `insert_event_log`) is
+    /// taken after every row lock of the use case and held only until the
+    /// commit: no two use cases can wait for each other through it.
+    async fn commit(&self, mut tx: Tx, events: Vec<Event>) -> Result<(), Error> {
+        for event in &events {
+            event.record(&mut tx).await?;
+        }
         tx.commit().await?;
         if !events.is_empty() {
             self.hub.wake();

@@ -2,8 +2,10 @@
 //! durable event log in its own transaction. One pump per node follows that
 //! log in seq order, woken by local commits and, on PostgreSQL, by NOTIFY
 //! from other nodes, and hands each event to the open streams of the users
-//! who may see it *now*: participants of its conversation, members of its
-//! inbox, or the user it names. Because the audience is read from the
+//! who may see it *now*. An event that names a user is for that user (and,
+//! when it names an inbox but no conversation, for the inbox's members); one
+//! that names only a conversation is for its participants; one that names
+//! only an inbox is for the inbox's members. Because the audience is read from the
 //! database after the change committed, a professional removed from an inbox
 //! (R6) stops receiving that inbox's conversations at once.
 //!
@@ -246,10 +248,10 @@ async fn dispatch_new(hub: &Hub, store: &Store, mut last: i64) -> Result<i64, Er
             for event in batch.iter() {
                 let mut users: HashSet<UserId> = HashSet::new();
                 users.extend(event.user);
-                match (event.conversation, event.inbox) {
-                    (Some(c), _) => users.extend(audience.participants.get(&c).into_iter().flatten()),
-                    (None, Some(i)) => users.extend(audience.members.get(&i).into_iter().flatten()),
-                    (None, None) => {}
+                match (event.conversation, event.inbox, event.user) {
+                    (Some(c), _, None) => users.extend(audience.participants.get(&c).into_iter().flatten()),
+                    (None, Some(i), _) => users.extend(audience.members.get(&i).into_iter().flatten()),
+                    _ => {}
                 }
                 users.retain(|u| listening.contains(u));
                 if !users.is_empty() {

@@ -73,14 +73,15 @@ impl Tx {
         Ok(rows.into_iter().map(event_row).collect())
     }
 
-    /// The events after `after_seq` that `user` may receive now: about
-    /// themself, about a conversation they participate in, or about an inbox
-    /// they are a member of. Used to replay what a reconnecting stream missed.
+    /// The events after `after_seq` that `user` may receive now (the rules
+    /// of the realtime module): addressed to them, about a conversation they
+    /// participate in, or about an inbox they are a member of. Used to replay what a reconnecting stream missed.
     pub async fn events_for_user(&mut self, user: UserId, after_seq: i64, limit: i64) -> Result<Vec<EventRow>, Error> {
         let sql = "SELECT seq, at, kind, conversation_id, inbox_id, user_id, data FROM events e
             WHERE e.seq > $2 AND (
               e.user_id = $1
-              OR e.conversation_id IN (SELECT conversation_id FROM participations WHERE user_id = $1)
+              OR (e.user_id IS NULL AND e.conversation_id IN
+                  (SELECT conversation_id FROM participations WHERE user_id = $1))
               OR (e.conversation_id IS NULL
                   AND e.inbox_id IN (SELECT inbox_id FROM inbox_members WHERE user_id = $1)))
             ORDER BY e.seq LIMIT $3";
