@@ -16,15 +16,40 @@ pub const DEMO_PASSWORD: &str = "careinbox-demo";
 const PEOPLE: [(&str, &str, &str, &str); 11] = [
     ("anna", "Anna de Vries", "huisarts", "anna@delinde.demo"),
     ("bram", "Bram Jansen", "huisarts", "bram@delinde.demo"),
-    ("carla", "Carla Smit", "doktersassistent", "carla@delinde.demo"),
-    ("daan", "Daan Bakker", "doktersassistent", "daan@delinde.demo"),
+    (
+        "carla",
+        "Carla Smit",
+        "doktersassistent",
+        "carla@delinde.demo",
+    ),
+    (
+        "daan",
+        "Daan Bakker",
+        "doktersassistent",
+        "daan@delinde.demo",
+    ),
     ("eva", "Eva Visser", "doktersassistent", "eva@delinde.demo"),
     ("fleur", "Fleur Mulder", "POH-S", "fleur@delinde.demo"),
     ("gijs", "Gijs de Boer", "POH-S", "gijs@delinde.demo"),
     ("hanna", "Hanna Peters", "POH-GGZ", "hanna@delinde.demo"),
-    ("iris", "Iris Hendriks", "wijkverpleegkundige", "iris@thuiszorgoost.demo"),
-    ("joost", "Joost Dekker", "apotheker", "joost@apotheekcentrum.demo"),
-    ("karin", "Karin Vos", "doktersassistent", "karin@delinde.demo"),
+    (
+        "iris",
+        "Iris Hendriks",
+        "wijkverpleegkundige",
+        "iris@thuiszorgoost.demo",
+    ),
+    (
+        "joost",
+        "Joost Dekker",
+        "apotheker",
+        "joost@apotheekcentrum.demo",
+    ),
+    (
+        "karin",
+        "Karin Vos",
+        "doktersassistent",
+        "karin@delinde.demo",
+    ),
 ];
 
 fn text<T>(parsed: Result<T, careinbox_domain::FieldError>) -> anyhow::Result<T> {
@@ -38,8 +63,16 @@ pub async fn load(service: &Service) -> anyhow::Result<()> {
         println!("Demo data not loaded: the database is not empty.");
         return Ok(());
     };
-    let admin = &Caller { user: admin, instance_admin: true, ip: None };
-    let as_user = |user: UserId| Caller { user, instance_admin: false, ip: None };
+    let admin = &Caller {
+        user: admin,
+        instance_admin: true,
+        ip: None,
+    };
+    let as_user = |user: UserId| Caller {
+        user,
+        instance_admin: false,
+        ip: None,
+    };
 
     let mut ids = std::collections::HashMap::new();
     for (key, name, profession, email) in PEOPLE {
@@ -53,7 +86,12 @@ pub async fn load(service: &Service) -> anyhow::Result<()> {
     }
     let id = |key: &str| ids[key];
 
-    let team = |name: &'static str| async move { service.create_team(admin, text(Name::parse("name", name))?).await.map_err(anyhow::Error::from) };
+    let team = |name: &'static str| async move {
+        service
+            .create_team(admin, text(Name::parse("name", name))?)
+            .await
+            .map_err(anyhow::Error::from)
+    };
     let linde = team("Huisartsenpraktijk De Linde").await?;
     let oost = team("Thuiszorg Oost").await?;
     let apotheek = team("Apotheek Centrum").await?;
@@ -72,7 +110,9 @@ pub async fn load(service: &Service) -> anyhow::Result<()> {
     for (team, key, role) in staff {
         service.add_team_member(admin, team, id(key), role).await?;
     }
-    let network = service.create_network(admin, text(Name::parse("name", "Zorgnetwerk Oost"))?).await?;
+    let network = service
+        .create_network(admin, text(Name::parse("name", "Zorgnetwerk Oost"))?)
+        .await?;
     for team in [linde, oost, apotheek] {
         service.add_network_team(admin, network, team).await?;
     }
@@ -95,8 +135,18 @@ pub async fn load(service: &Service) -> anyhow::Result<()> {
         "Schrijf hierheen als u niet weet wie uw bericht oppakt. Wij lezen elke werkdag en verbinden u door met de huisarts of POH.",
     )
     .await?;
-    let poh_s = inbox("POH Somatiek", "Praktijkondersteuners somatiek: diabetes, COPD, hart- en vaatziekten.", "Voor vragen over chronische zorg van onze patiënten.").await?;
-    let poh_ggz = inbox("POH GGZ", "Praktijkondersteuner GGZ.", "Voor vragen over psychische klachten; bij spoed belt u de praktijk.").await?;
+    let poh_s = inbox(
+        "POH Somatiek",
+        "Praktijkondersteuners somatiek: diabetes, COPD, hart- en vaatziekten.",
+        "Voor vragen over chronische zorg van onze patiënten.",
+    )
+    .await?;
+    let poh_ggz = inbox(
+        "POH GGZ",
+        "Praktijkondersteuner GGZ.",
+        "Voor vragen over psychische klachten; bij spoed belt u de praktijk.",
+    )
+    .await?;
     let members: [(InboxId, &str, bool); 6] = [
         (assistenten, "carla", true),
         (assistenten, "daan", false),
@@ -106,10 +156,17 @@ pub async fn load(service: &Service) -> anyhow::Result<()> {
         (poh_ggz, "hanna", true),
     ];
     for (inbox, key, manager) in members {
-        service.add_inbox_member(admin, inbox, id(key), manager).await?;
+        service
+            .add_inbox_member(admin, inbox, id(key), manager)
+            .await?;
     }
 
-    let start = |caller: Caller, subject: &'static str, body: &'static str, users: Vec<UserId>, inboxes: Vec<InboxId>, from: Option<InboxId>| async move {
+    let start = |caller: Caller,
+                 subject: &'static str,
+                 body: &'static str,
+                 users: Vec<UserId>,
+                 inboxes: Vec<InboxId>,
+                 from: Option<InboxId>| async move {
         let new = NewConversation {
             subject: text(Subject::parse("subject", subject))?,
             body: text(MessageBody::parse(body))?,
@@ -117,7 +174,11 @@ pub async fn load(service: &Service) -> anyhow::Result<()> {
             inboxes,
             from_inbox: from,
         };
-        service.start_conversation(&caller, new).await.map(|(c, _)| c).map_err(anyhow::Error::from)
+        service
+            .start_conversation(&caller, new)
+            .await
+            .map(|(c, _)| c)
+            .map_err(anyhow::Error::from)
     };
 
     // Steps 1 to 3 of the reference scenario.
@@ -131,11 +192,21 @@ pub async fn load(service: &Service) -> anyhow::Result<()> {
     )
     .await?;
     let carla = as_user(id("carla"));
-    service.add_participant(&carla, wound, NewParticipant::Inbox(poh_s)).await?;
-    service.add_participant(&carla, wound, NewParticipant::User(id("anna"))).await?;
-    service.set_archived(&carla, wound, ViewOf::Inbox(assistenten), true).await?;
-    let reply = text(MessageBody::parse("Aanvulling: temperatuur vanochtend 38,1. Ik kom morgen weer langs."))?;
-    service.post_message(&as_user(id("iris")), wound, reply).await?;
+    service
+        .add_participant(&carla, wound, NewParticipant::Inbox(poh_s))
+        .await?;
+    service
+        .add_participant(&carla, wound, NewParticipant::User(id("anna")))
+        .await?;
+    service
+        .set_archived(&carla, wound, ViewOf::Inbox(assistenten), true)
+        .await?;
+    let reply = text(MessageBody::parse(
+        "Aanvulling: temperatuur vanochtend 38,1. Ik kom morgen weer langs.",
+    ))?;
+    service
+        .post_message(&as_user(id("iris")), wound, reply)
+        .await?;
 
     // More conversations, so that every view has something in it.
     start(
@@ -166,7 +237,9 @@ pub async fn load(service: &Service) -> anyhow::Result<()> {
     )
     .await?;
 
-    println!("Demo loaded: the reference scenario after its step 3. Log in with password {DEMO_PASSWORD} as:");
+    println!(
+        "Demo loaded: the reference scenario after its step 3. Log in with password {DEMO_PASSWORD} as:"
+    );
     for (_, name, profession, email) in PEOPLE {
         println!("  {email:<32} {name} ({profession})");
     }

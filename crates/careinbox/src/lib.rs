@@ -31,7 +31,9 @@ impl Server {
     /// the background.
     pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         let store = match &args.database_url {
-            Some(url) => Store::open_postgres(&url.0).await.context("connecting to PostgreSQL")?,
+            Some(url) => Store::open_postgres(&url.0)
+                .await
+                .context("connecting to PostgreSQL")?,
             None => Store::open_sqlite(&args.data_dir)
                 .await
                 .with_context(|| format!("opening the database in {}", args.data_dir.display()))?,
@@ -61,14 +63,22 @@ impl Server {
         service.start_realtime();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
         });
         tracing::info!(%addr, backend = service.store().backend(), "careinbox is listening");
-        Ok(Server { addr, service, stop, task })
+        Ok(Server {
+            addr,
+            service,
+            stop,
+            task,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -93,16 +103,24 @@ impl Server {
 }
 
 async fn bootstrap_admin(service: &Service, args: &ServeArgs) -> anyhow::Result<()> {
-    let email = args.admin_email.as_deref().unwrap_or("admin@careinbox.local");
+    let email = args
+        .admin_email
+        .as_deref()
+        .unwrap_or("admin@careinbox.local");
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("CAREINBOX_ADMIN_EMAIL {e}"))?;
     let password = match &args.admin_password {
-        Some(p) => Some(Password::parse(&p.0).map_err(|e| anyhow::anyhow!("CAREINBOX_ADMIN_PASSWORD {e}"))?),
+        Some(p) => Some(
+            Password::parse(&p.0).map_err(|e| anyhow::anyhow!("CAREINBOX_ADMIN_PASSWORD {e}"))?,
+        ),
         None => None,
     };
     if let Some(generated) = service.bootstrap_admin(&email, password).await? {
         // Printed once, on the terminal of the operator who started the
         // server; never logged.
-        println!("Instance admin created: {} with one-time password {generated}", email.as_str());
+        println!(
+            "Instance admin created: {} with one-time password {generated}",
+            email.as_str()
+        );
     }
     Ok(())
 }

@@ -10,7 +10,13 @@ use tracing_subscriber::EnvFilter;
 #[command(name = "careinbox", version)]
 struct Cli {
     /// Log line format.
-    #[arg(long, global = true, env = "CAREINBOX_LOG_FORMAT", value_enum, default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        env = "CAREINBOX_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
     log_format: LogFormat,
 
     /// Log filter, e.g. `info` or `careinbox=debug` (RUST_LOG syntax).
@@ -37,9 +43,15 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let filter = EnvFilter::try_new(&cli.log)?;
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match cli.log_format {
-        LogFormat::Json => logs.json().flatten_event(true).with_current_span(true).init(),
+        LogFormat::Json => logs
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init(),
         LogFormat::Text => logs.init(),
     }
 

@@ -27,12 +27,27 @@ struct Node {
 
 impl Node {
     fn new(server: &Server) -> Node {
-        let http = reqwest::Client::builder().no_proxy().build().expect("a client");
-        Node { http, base: format!("http://{}", server.addr()) }
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("a client");
+        Node {
+            http,
+            base: format!("http://{}", server.addr()),
+        }
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(token);
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token);
         if let Some(body) = body {
             request = request.json(&body);
         }
@@ -43,8 +58,13 @@ impl Node {
     }
 
     async fn post(&self, path: &str, token: &str, body: Value) -> Value {
-        let (status, value) = self.call(reqwest::Method::POST, path, token, Some(body)).await;
-        assert!(status == 200 || status == 201, "POST {path}: {status} {value}");
+        let (status, value) = self
+            .call(reqwest::Method::POST, path, token, Some(body))
+            .await;
+        assert!(
+            status == 200 || status == 201,
+            "POST {path}: {status} {value}"
+        );
         value
     }
 
@@ -81,40 +101,82 @@ struct Cluster {
 
 async fn cluster(staff: usize) -> Option<Cluster> {
     let db = TestDatabase::create(Backend::Postgres).await?;
-    let first = Server::start(db.serve_args(ADMIN, PASSWORD)).await.expect("node A starts");
-    let second = Server::start(db.serve_args(ADMIN, PASSWORD)).await.expect("node B starts");
+    let first = Server::start(db.serve_args(ADMIN, PASSWORD))
+        .await
+        .expect("node A starts");
+    let second = Server::start(db.serve_args(ADMIN, PASSWORD))
+        .await
+        .expect("node B starts");
     let (a, b) = (Node::new(&first), Node::new(&second));
     let admin = a.login(ADMIN).await;
 
-    let team = id(&a.post("/api/v1/admin/teams", &admin, json!({"name": "Praktijk"})).await);
-    let partners = id(&a.post("/api/v1/admin/teams", &admin, json!({"name": "Thuiszorg"})).await);
-    let network = id(&a.post("/api/v1/admin/networks", &admin, json!({"name": "Netwerk"})).await);
+    let team = id(&a
+        .post("/api/v1/admin/teams", &admin, json!({"name": "Praktijk"}))
+        .await);
+    let partners = id(&a
+        .post("/api/v1/admin/teams", &admin, json!({"name": "Thuiszorg"}))
+        .await);
+    let network = id(&a
+        .post("/api/v1/admin/networks", &admin, json!({"name": "Netwerk"}))
+        .await);
     for t in [&team, &partners] {
-        a.post(&format!("/api/v1/networks/{network}/teams"), &admin, json!({"team": t})).await;
+        a.post(
+            &format!("/api/v1/networks/{network}/teams"),
+            &admin,
+            json!({"team": t}),
+        )
+        .await;
     }
     let mut people = Vec::new();
     for n in 0..staff {
         let email = format!("staf{n}@nodes.test");
         let user = json!({"email": email, "name": format!("Staf {n}"), "password": PASSWORD, "profession": "assistent"});
         let user_id = id(&a.post("/api/v1/admin/users", &admin, user).await);
-        a.post(&format!("/api/v1/teams/{team}/members"), &admin, json!({"user": user_id, "role": "member"})).await;
+        a.post(
+            &format!("/api/v1/teams/{team}/members"),
+            &admin,
+            json!({"user": user_id, "role": "member"}),
+        )
+        .await;
         people.push((user_id, a.login(&email).await));
     }
     let partner = json!({"email": "partner@nodes.test", "name": "Partner", "password": PASSWORD, "profession": "wijkverpleegkundige"});
     let partner_id = id(&a.post("/api/v1/admin/users", &admin, partner).await);
-    a.post(&format!("/api/v1/teams/{partners}/members"), &admin, json!({"user": partner_id, "role": "member"})).await;
+    a.post(
+        &format!("/api/v1/teams/{partners}/members"),
+        &admin,
+        json!({"user": partner_id, "role": "member"}),
+    )
+    .await;
     let partner = a.login("partner@nodes.test").await;
     let inbox = json!({"name": "Assistenten", "description": "", "guidelines": ""});
-    let inbox = id(&a.post(&format!("/api/v1/teams/{team}/inboxes"), &admin, inbox).await);
+    let inbox = id(&a
+        .post(&format!("/api/v1/teams/{team}/inboxes"), &admin, inbox)
+        .await);
 
-    Some(Cluster { _db: db, a, b, _servers: (first, second), admin, team, inbox, staff: people, partner })
+    Some(Cluster {
+        _db: db,
+        a,
+        b,
+        _servers: (first, second),
+        admin,
+        team,
+        inbox,
+        staff: people,
+        partner,
+    })
 }
 
 impl Cluster {
     async fn via_inbox_participants(&self, conversation: &str) -> BTreeSet<String> {
         let (status, c) = self
             .a
-            .call(reqwest::Method::GET, &format!("/api/v1/conversations/{conversation}"), &self.partner, None)
+            .call(
+                reqwest::Method::GET,
+                &format!("/api/v1/conversations/{conversation}"),
+                &self.partner,
+                None,
+            )
             .await;
         assert_eq!(status, 200, "{c}");
         c["participants"]
@@ -129,10 +191,15 @@ impl Cluster {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn r4_snapshot_is_atomic_with_membership_changes_on_another_node() {
-    let Some(cluster) = cluster(4).await else { return };
+    let Some(cluster) = cluster(4).await else {
+        return;
+    };
     let members_path = format!("/api/v1/inboxes/{}/members", cluster.inbox);
     let (first, rest) = cluster.staff.split_first().expect("staff");
-    cluster.a.post(&members_path, &cluster.admin, json!({"user": first.0})).await;
+    cluster
+        .a
+        .post(&members_path, &cluster.admin, json!({"user": first.0}))
+        .await;
 
     // Node A changes the membership in a known sequence while node B starts
     // conversations with the inbox from several tasks.
@@ -140,7 +207,8 @@ async fn r4_snapshot_is_atomic_with_membership_changes_on_another_node() {
         let node = cluster.a.clone();
         let (admin, path, rest) = (cluster.admin.clone(), members_path.clone(), rest.to_vec());
         tokio::spawn(async move {
-            let mut current: BTreeSet<String> = BTreeSet::from([first_id(&path, &node, &admin).await]);
+            let mut current: BTreeSet<String> =
+                BTreeSet::from([first_id(&path, &node, &admin).await]);
             let mut states = vec![current.clone()];
             for round in 0..6 {
                 for (user, _) in &rest {
@@ -148,7 +216,14 @@ async fn r4_snapshot_is_atomic_with_membership_changes_on_another_node() {
                         node.post(&path, &admin, json!({"user": user})).await;
                         current.insert(user.clone());
                     } else {
-                        let (status, _) = node.call(reqwest::Method::DELETE, &format!("{path}/{user}"), &admin, None).await;
+                        let (status, _) = node
+                            .call(
+                                reqwest::Method::DELETE,
+                                &format!("{path}/{user}"),
+                                &admin,
+                                None,
+                            )
+                            .await;
                         assert_eq!(status, 204);
                         current.remove(user);
                     }
@@ -160,7 +235,11 @@ async fn r4_snapshot_is_atomic_with_membership_changes_on_another_node() {
     };
     let mut starts = Vec::new();
     for task in 0..4 {
-        let (node, token, inbox) = (cluster.b.clone(), cluster.partner.clone(), cluster.inbox.clone());
+        let (node, token, inbox) = (
+            cluster.b.clone(),
+            cluster.partner.clone(),
+            cluster.inbox.clone(),
+        );
         starts.push(tokio::spawn(async move {
             let mut ids = Vec::new();
             for n in 0..8 {
@@ -186,32 +265,53 @@ async fn r4_snapshot_is_atomic_with_membership_changes_on_another_node() {
             let kept: BTreeSet<String> = state.intersection(&final_members).cloned().collect();
             kept == linked
         });
-        assert!(possible, "conversation {conversation} linked {linked:?}, which no membership state explains");
+        assert!(
+            possible,
+            "conversation {conversation} linked {linked:?}, which no membership state explains"
+        );
     }
     assert_eq!(conversations.len(), 32);
 }
 
 async fn first_id(path: &str, node: &Node, admin: &str) -> String {
     let (_, members) = node.call(reqwest::Method::GET, path, admin, None).await;
-    members.as_array().and_then(|m| m.first()).map(id).expect("one member")
+    members
+        .as_array()
+        .and_then(|m| m.first())
+        .map(id)
+        .expect("one member")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn r6_removal_on_one_node_races_starts_on_the_other_and_leaves_nothing_via_the_inbox() {
-    let Some(cluster) = cluster(3).await else { return };
+    let Some(cluster) = cluster(3).await else {
+        return;
+    };
     let members_path = format!("/api/v1/inboxes/{}/members", cluster.inbox);
     for (user, _) in &cluster.staff {
-        cluster.a.post(&members_path, &cluster.admin, json!({"user": user})).await;
+        cluster
+            .a
+            .post(&members_path, &cluster.admin, json!({"user": user}))
+            .await;
     }
     let (leaver, leaver_token) = cluster.staff[2].clone();
 
     let starts = {
-        let (node, token, inbox) = (cluster.b.clone(), cluster.partner.clone(), cluster.inbox.clone());
+        let (node, token, inbox) = (
+            cluster.b.clone(),
+            cluster.partner.clone(),
+            cluster.inbox.clone(),
+        );
         tokio::spawn(async move {
             let mut ids = Vec::new();
             for n in 0..20 {
                 let body = json!({"subject": format!("Vraag {n}"), "body": "Tekst.", "recipients": {"inboxes": [inbox]}});
-                ids.push(node.post("/api/v1/conversations", &token, body).await["id"].as_str().expect("id").to_owned());
+                ids.push(
+                    node.post("/api/v1/conversations", &token, body).await["id"]
+                        .as_str()
+                        .expect("id")
+                        .to_owned(),
+                );
             }
             ids
         })
@@ -219,16 +319,31 @@ async fn r6_removal_on_one_node_races_starts_on_the_other_and_leaves_nothing_via
     tokio::time::sleep(Duration::from_millis(30)).await;
     let (status, _) = cluster
         .a
-        .call(reqwest::Method::DELETE, &format!("{members_path}/{leaver}"), &cluster.admin, None)
+        .call(
+            reqwest::Method::DELETE,
+            &format!("{members_path}/{leaver}"),
+            &cluster.admin,
+            None,
+        )
         .await;
     assert_eq!(status, 204);
     let conversations = starts.await.expect("starts");
 
     for conversation in &conversations {
-        assert!(!cluster.via_inbox_participants(conversation).await.contains(&leaver));
+        assert!(
+            !cluster
+                .via_inbox_participants(conversation)
+                .await
+                .contains(&leaver)
+        );
         let (status, _) = cluster
             .b
-            .call(reqwest::Method::GET, &format!("/api/v1/conversations/{conversation}"), &leaver_token, None)
+            .call(
+                reqwest::Method::GET,
+                &format!("/api/v1/conversations/{conversation}"),
+                &leaver_token,
+                None,
+            )
             .await;
         assert_eq!(status, 404, "the removed member still sees {conversation}");
     }
@@ -237,12 +352,20 @@ async fn r6_removal_on_one_node_races_starts_on_the_other_and_leaves_nothing_via
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn events_cross_from_one_node_to_a_stream_on_the_other() {
-    let Some(cluster) = cluster(1).await else { return };
+    let Some(cluster) = cluster(1).await else {
+        return;
+    };
     let (member, member_token) = cluster.staff[0].clone();
     let members_path = format!("/api/v1/inboxes/{}/members", cluster.inbox);
-    cluster.a.post(&members_path, &cluster.admin, json!({"user": member})).await;
+    cluster
+        .a
+        .post(&members_path, &cluster.admin, json!({"user": member}))
+        .await;
     let start = json!({"subject": "Wondzorg", "body": "Eerste bericht.", "recipients": {"inboxes": [cluster.inbox]}});
-    let conversation = id(&cluster.a.post("/api/v1/conversations", &cluster.partner, start).await);
+    let conversation = id(&cluster
+        .a
+        .post("/api/v1/conversations", &cluster.partner, start)
+        .await);
 
     // The member listens on node B; the partner writes on node A.
     let response = cluster
@@ -259,7 +382,11 @@ async fn events_cross_from_one_node_to_a_stream_on_the_other() {
     let sent = Instant::now();
     cluster
         .a
-        .post(&format!("/api/v1/conversations/{conversation}/messages"), &cluster.partner, json!({"body": "Tweede."}))
+        .post(
+            &format!("/api/v1/conversations/{conversation}/messages"),
+            &cluster.partner,
+            json!({"body": "Tweede."}),
+        )
         .await;
 
     let mut seen = String::new();

@@ -40,7 +40,9 @@ impl Conflict {
         match self {
             Conflict::AlreadyParticipant => "already a participant",
             Conflict::InboxAlreadyParty => "the inbox is already linked to this conversation",
-            Conflict::InboxDeactivated => "the inbox is deactivated and receives no new conversations",
+            Conflict::InboxDeactivated => {
+                "the inbox is deactivated and receives no new conversations"
+            }
             Conflict::AlreadyMember => "already a member",
             Conflict::EmailTaken => "an account with this email address exists",
             Conflict::NotTeamStaff => "only staff of the inbox's team can be members",

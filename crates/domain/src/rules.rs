@@ -14,20 +14,33 @@ pub const MAX_RECIPIENTS: usize = 50;
 /// R2: a conversation needs at least one recipient, at most
 /// [`MAX_RECIPIENTS`], each named once, and the starter cannot address
 /// themself.
-pub fn check_recipients(starter: UserId, users: &[UserId], inboxes: &[InboxId]) -> Result<(), Error> {
+pub fn check_recipients(
+    starter: UserId,
+    users: &[UserId],
+    inboxes: &[InboxId],
+) -> Result<(), Error> {
     if users.is_empty() && inboxes.is_empty() {
-        return Err(Error::invalid("recipients", "name at least one professional or inbox"));
+        return Err(Error::invalid(
+            "recipients",
+            "name at least one professional or inbox",
+        ));
     }
     if users.len() + inboxes.len() > MAX_RECIPIENTS {
         return Err(Error::invalid("recipients", "at most 50 recipients"));
     }
     if users.contains(&starter) {
-        return Err(Error::invalid("recipients.users", "the starter cannot address themself"));
+        return Err(Error::invalid(
+            "recipients.users",
+            "the starter cannot address themself",
+        ));
     }
     let distinct_users: HashSet<_> = users.iter().collect();
     let distinct_inboxes: HashSet<_> = inboxes.iter().collect();
     if distinct_users.len() != users.len() || distinct_inboxes.len() != inboxes.len() {
-        return Err(Error::invalid("recipients", "each recipient may be named once"));
+        return Err(Error::invalid(
+            "recipients",
+            "each recipient may be named once",
+        ));
     }
     Ok(())
 }
@@ -39,19 +52,29 @@ pub fn check_addressable(reachable: &HashSet<TeamId>, targets: &[TeamId]) -> Res
     if targets.iter().all(|team| reachable.contains(team)) {
         Ok(())
     } else {
-        Err(Error::invalid("recipients", "unknown recipient, or one you cannot address"))
+        Err(Error::invalid(
+            "recipients",
+            "unknown recipient, or one you cannot address",
+        ))
     }
 }
 
 /// R8: a professional who participates by any source is not added again.
 pub fn check_not_participant(current: &[Source]) -> Result<(), Error> {
-    if current.is_empty() { Ok(()) } else { Err(Conflict::AlreadyParticipant.into()) }
+    if current.is_empty() {
+        Ok(())
+    } else {
+        Err(Conflict::AlreadyParticipant.into())
+    }
 }
 
 /// R4: the participations created when `inbox` becomes a party: exactly its
 /// members at that moment, each via the inbox.
 pub fn snapshot(inbox: InboxId, members: &[UserId]) -> Vec<(UserId, Source)> {
-    members.iter().map(|&user| (user, Source::Via(inbox))).collect()
+    members
+        .iter()
+        .map(|&user| (user, Source::Via(inbox)))
+        .collect()
 }
 
 /// R9: only a participant via `inbox` archives within it. Another participant
@@ -62,7 +85,9 @@ pub fn check_may_archive_in_inbox(caller: &[Source], inbox: InboxId) -> Result<(
     } else if caller.is_empty() {
         Err(Error::NotFound)
     } else {
-        Err(Error::Forbidden("only participants via this inbox archive within it"))
+        Err(Error::Forbidden(
+            "only participants via this inbox archive within it",
+        ))
     }
 }
 
@@ -73,13 +98,19 @@ pub fn check_may_archive_personally(caller: &[Source]) -> Result<(), Error> {
     } else if caller.is_empty() {
         Err(Error::NotFound)
     } else {
-        Err(Error::Forbidden("only direct participants archive in their personal view"))
+        Err(Error::Forbidden(
+            "only direct participants archive in their personal view",
+        ))
     }
 }
 
 /// R15: a conversation exists for the caller only while they participate.
 pub fn check_participates(caller: &[Source]) -> Result<(), Error> {
-    if caller.is_empty() { Err(Error::NotFound) } else { Ok(()) }
+    if caller.is_empty() {
+        Err(Error::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// What the caller may do with a team's inboxes (R12, R15).
@@ -95,7 +126,11 @@ impl InboxAccess {
     /// R15: only staff of the team see member lists; to others the inbox's
     /// internals do not exist.
     pub fn check_see_members(self) -> Result<(), Error> {
-        if self.team_staff || self.instance_admin { Ok(()) } else { Err(Error::NotFound) }
+        if self.team_staff || self.instance_admin {
+            Ok(())
+        } else {
+            Err(Error::NotFound)
+        }
     }
 
     /// R12: managers and team admins change members and settings; other staff
@@ -104,7 +139,9 @@ impl InboxAccess {
         if self.team_admin || self.inbox_manager || self.instance_admin {
             Ok(())
         } else if self.team_staff {
-            Err(Error::Forbidden("only inbox managers and team admins change an inbox"))
+            Err(Error::Forbidden(
+                "only inbox managers and team admins change an inbox",
+            ))
         } else {
             Err(Error::NotFound)
         }
@@ -148,7 +185,11 @@ mod tests {
         let links = snapshot(inbox, &members);
 
         assert_eq!(links.len(), 3);
-        assert!(links.iter().all(|(_, source)| *source == Source::Via(inbox)));
+        assert!(
+            links
+                .iter()
+                .all(|(_, source)| *source == Source::Via(inbox))
+        );
         assert_eq!(links.iter().map(|(u, _)| *u).collect::<Vec<_>>(), members);
     }
 
@@ -164,26 +205,60 @@ mod tests {
         let (x, y) = (InboxId::new(), InboxId::new());
 
         assert!(check_may_archive_in_inbox(&[Source::Via(x)], x).is_ok());
-        assert!(matches!(check_may_archive_in_inbox(&[Source::Via(y)], x), Err(Error::Forbidden(_))));
-        assert!(matches!(check_may_archive_in_inbox(&[], x), Err(Error::NotFound)));
+        assert!(matches!(
+            check_may_archive_in_inbox(&[Source::Via(y)], x),
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            check_may_archive_in_inbox(&[], x),
+            Err(Error::NotFound)
+        ));
     }
 
     #[test]
     fn r10_personal_archive_needs_a_direct_participation() {
         assert!(check_may_archive_personally(&[Source::Direct]).is_ok());
         let via = [Source::Via(InboxId::new())];
-        assert!(matches!(check_may_archive_personally(&via), Err(Error::Forbidden(_))));
-        assert!(matches!(check_may_archive_personally(&[]), Err(Error::NotFound)));
+        assert!(matches!(
+            check_may_archive_personally(&via),
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            check_may_archive_personally(&[]),
+            Err(Error::NotFound)
+        ));
     }
 
     #[test]
     fn r12_only_managers_and_admins_manage_and_strangers_see_nothing() {
-        let staff = InboxAccess { team_staff: true, team_admin: false, inbox_manager: false, instance_admin: false };
+        let staff = InboxAccess {
+            team_staff: true,
+            team_admin: false,
+            inbox_manager: false,
+            instance_admin: false,
+        };
 
         assert!(matches!(staff.check_manage(), Err(Error::Forbidden(_))));
-        assert!(InboxAccess { inbox_manager: true, ..staff }.check_manage().is_ok());
-        assert!(InboxAccess { team_admin: true, ..staff }.check_manage().is_ok());
-        let stranger = InboxAccess { team_staff: false, ..staff };
+        assert!(
+            InboxAccess {
+                inbox_manager: true,
+                ..staff
+            }
+            .check_manage()
+            .is_ok()
+        );
+        assert!(
+            InboxAccess {
+                team_admin: true,
+                ..staff
+            }
+            .check_manage()
+            .is_ok()
+        );
+        let stranger = InboxAccess {
+            team_staff: false,
+            ..staff
+        };
         assert!(matches!(stranger.check_manage(), Err(Error::NotFound)));
         assert!(matches!(stranger.check_see_members(), Err(Error::NotFound)));
     }

@@ -90,13 +90,22 @@ pub struct MessageBody(String);
 impl MessageBody {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         if raw.trim().is_empty() {
-            return Err(FieldError { field: "body", reason: "must not be empty" });
+            return Err(FieldError {
+                field: "body",
+                reason: "must not be empty",
+            });
         }
         if raw.len() > MAX_BODY_BYTES {
-            return Err(FieldError { field: "body", reason: "is longer than 64 KiB" });
+            return Err(FieldError {
+                field: "body",
+                reason: "is longer than 64 KiB",
+            });
         }
         if raw.contains('\0') {
-            return Err(FieldError { field: "body", reason: "contains a NUL character" });
+            return Err(FieldError {
+                field: "body",
+                reason: "contains a NUL character",
+            });
         }
         Ok(Self(raw.to_owned()))
     }
@@ -124,7 +133,10 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let email = raw.trim().to_lowercase();
-        let invalid = FieldError { field: "email", reason: "is not an email address" };
+        let invalid = FieldError {
+            field: "email",
+            reason: "is not an email address",
+        };
         if email.len() > 254 || email.chars().any(char::is_whitespace) {
             return Err(invalid);
         }
@@ -157,10 +169,16 @@ pub struct Password(String);
 impl Password {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         if raw.chars().count() < 10 {
-            return Err(FieldError { field: "password", reason: "needs at least 10 characters" });
+            return Err(FieldError {
+                field: "password",
+                reason: "needs at least 10 characters",
+            });
         }
         if raw.len() > 1024 {
-            return Err(FieldError { field: "password", reason: "is too long" });
+            return Err(FieldError {
+                field: "password",
+                reason: "is too long",
+            });
         }
         Ok(Self(raw.to_owned()))
     }
@@ -189,7 +207,10 @@ impl TeamRole {
         match raw {
             "admin" => Ok(TeamRole::Admin),
             "member" => Ok(TeamRole::Member),
-            _ => Err(FieldError { field: "role", reason: "must be \"admin\" or \"member\"" }),
+            _ => Err(FieldError {
+                field: "role",
+                reason: "must be \"admin\" or \"member\"",
+            }),
         }
     }
 
@@ -245,7 +266,10 @@ mod tests {
 
     #[test]
     fn subject_is_trimmed_and_must_not_be_empty() {
-        assert_eq!(Subject::parse("subject", "  Wond  ").unwrap().as_str(), "Wond");
+        assert_eq!(
+            Subject::parse("subject", "  Wond  ").unwrap().as_str(),
+            "Wond"
+        );
         assert!(Subject::parse("subject", "   ").is_err());
         assert!(Subject::parse("subject", &"x".repeat(201)).is_err());
     }
@@ -259,8 +283,19 @@ mod tests {
 
     #[test]
     fn email_is_lower_cased_and_checked() {
-        assert_eq!(Email::parse(" Iris@Example.NL ").unwrap().as_str(), "iris@example.nl");
-        for bad in ["", "iris", "@example.nl", "iris@", "iris@nl", "a b@example.nl", "a@.nl"] {
+        assert_eq!(
+            Email::parse(" Iris@Example.NL ").unwrap().as_str(),
+            "iris@example.nl"
+        );
+        for bad in [
+            "",
+            "iris",
+            "@example.nl",
+            "iris@",
+            "iris@nl",
+            "a b@example.nl",
+            "a@.nl",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} accepted");
         }
     }

@@ -1,11 +1,11 @@
 //! The JSON shapes of API v1, as documented in the OpenAPI document. Request
 //! types hold raw strings and ids; handlers parse them into domain values.
 
-use careinbox_storage::{
-    AuditRow, ConversationRow, InboxRow, PartyInbox, PersonRef, TeamRef, TimelineKind,
-    TimelineRow, ViewRow,
-};
 use careinbox_service::storage as careinbox_storage;
+use careinbox_storage::{
+    AuditRow, ConversationRow, InboxRow, PartyInbox, PersonRef, TeamRef, TimelineKind, TimelineRow,
+    ViewRow,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -14,7 +14,8 @@ use uuid::Uuid;
 pub fn rfc3339(micros: i64) -> String {
     let at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -164,7 +165,10 @@ pub struct Page<T: ToSchema> {
 
 impl<T: ToSchema> Page<T> {
     pub fn new(items: Vec<T>, next: Option<i64>) -> Self {
-        Page { items, next_cursor: next.map(|n| n.to_string()) }
+        Page {
+            items,
+            next_cursor: next.map(|n| n.to_string()),
+        }
     }
 }
 
@@ -176,13 +180,19 @@ pub struct Named {
 
 impl From<TeamRef> for Named {
     fn from(t: TeamRef) -> Self {
-        Named { id: t.id.0, name: t.name }
+        Named {
+            id: t.id.0,
+            name: t.name,
+        }
     }
 }
 
 impl From<PersonRef> for Named {
     fn from(p: PersonRef) -> Self {
-        Named { id: p.id.0, name: p.name }
+        Named {
+            id: p.id.0,
+            name: p.name,
+        }
     }
 }
 
@@ -311,7 +321,11 @@ pub struct PartyInboxDto {
 
 impl From<PartyInbox> for PartyInboxDto {
     fn from(p: PartyInbox) -> Self {
-        PartyInboxDto { id: p.id.0, name: p.name, team: p.team.into() }
+        PartyInboxDto {
+            id: p.id.0,
+            name: p.name,
+            team: p.team.into(),
+        }
     }
 }
 
@@ -337,7 +351,11 @@ pub struct Conversation {
 }
 
 impl Conversation {
-    pub fn new(c: ConversationRow, inboxes: Vec<PartyInbox>, participants: Vec<Participant>) -> Self {
+    pub fn new(
+        c: ConversationRow,
+        inboxes: Vec<PartyInbox>,
+        participants: Vec<Participant>,
+    ) -> Self {
         Conversation {
             id: c.id.0,
             subject: c.subject,
@@ -404,28 +422,59 @@ impl From<TimelineRow> for TimelineItem {
             text: None,
         };
         match row.kind {
-            TimelineKind::Message { id, author, on_behalf_of, body } => TimelineItem {
+            TimelineKind::Message {
+                id,
+                author,
+                on_behalf_of,
+                body,
+            } => TimelineItem {
                 id: Some(id.0),
                 author: Some(author.into()),
                 body: Some(body),
-                on_behalf_of: on_behalf_of.map(|i| Named { id: i.id.0, name: i.name }),
+                on_behalf_of: on_behalf_of.map(|i| Named {
+                    id: i.id.0,
+                    name: i.name,
+                }),
                 ..base
             },
-            TimelineKind::Event { event, actor, target_user, target_inbox, .. } => {
-                let actor_name = actor.as_ref().map_or("Someone".to_owned(), |a| a.name.clone());
+            TimelineKind::Event {
+                event,
+                actor,
+                target_user,
+                target_inbox,
+                ..
+            } => {
+                let actor_name = actor
+                    .as_ref()
+                    .map_or("Someone".to_owned(), |a| a.name.clone());
                 let (target, inbox, text) = match (event.as_str(), target_user, target_inbox) {
                     ("member_removed", Some(user), Some(inbox)) => (
-                        Some(Target { kind: "user", id: user.id.0, name: user.name.clone() }),
-                        Some(Named { id: inbox.id.0, name: inbox.name.clone() }),
+                        Some(Target {
+                            kind: "user",
+                            id: user.id.0,
+                            name: user.name.clone(),
+                        }),
+                        Some(Named {
+                            id: inbox.id.0,
+                            name: inbox.name.clone(),
+                        }),
                         format!("{} was removed from {}", user.name, inbox.name),
                     ),
                     (_, Some(user), _) => (
-                        Some(Target { kind: "user", id: user.id.0, name: user.name.clone() }),
+                        Some(Target {
+                            kind: "user",
+                            id: user.id.0,
+                            name: user.name.clone(),
+                        }),
                         None,
                         format!("{actor_name} added {}", user.name),
                     ),
                     (_, None, Some(inbox)) => (
-                        Some(Target { kind: "inbox", id: inbox.id.0, name: inbox.name.clone() }),
+                        Some(Target {
+                            kind: "inbox",
+                            id: inbox.id.0,
+                            name: inbox.name.clone(),
+                        }),
                         None,
                         format!("{actor_name} added {}", inbox.name),
                     ),

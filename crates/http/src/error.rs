@@ -77,24 +77,50 @@ impl ApiError {
         let title = status.canonical_reason().unwrap_or("Error");
         let (detail, errors) = match self {
             ApiError::Domain(Error::Invalid(fields)) => (
-                fields.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
-                fields.iter().map(|f| FieldProblem { field: f.field, reason: f.reason }).collect(),
+                fields
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                fields
+                    .iter()
+                    .map(|f| FieldProblem {
+                        field: f.field,
+                        reason: f.reason,
+                    })
+                    .collect(),
             ),
-            ApiError::Domain(Error::Internal(_)) => ("something went wrong on our side".into(), vec![]),
-            ApiError::Domain(Error::NotFound) => ("not found, or not visible to you".into(), vec![]),
+            ApiError::Domain(Error::Internal(_)) => {
+                ("something went wrong on our side".into(), vec![])
+            }
+            ApiError::Domain(Error::NotFound) => {
+                ("not found, or not visible to you".into(), vec![])
+            }
             ApiError::Domain(Error::Unauthenticated) => {
                 ("log in first, or your session has ended".into(), vec![])
             }
             ApiError::Domain(e) => (e.to_string(), vec![]),
             ApiError::InvalidBody(text) => (
                 text.clone(),
-                vec![FieldProblem { field: "body", reason: "is missing a field or has a wrong type" }],
+                vec![FieldProblem {
+                    field: "body",
+                    reason: "is missing a field or has a wrong type",
+                }],
             ),
             ApiError::TooLarge(what) => (what.clone(), vec![]),
-            ApiError::UnsupportedMediaType => ("send JSON with Content-Type: application/json".into(), vec![]),
+            ApiError::UnsupportedMediaType => (
+                "send JSON with Content-Type: application/json".into(),
+                vec![],
+            ),
             ApiError::MethodNotAllowed => ("this method is not allowed here".into(), vec![]),
         };
-        Problem { kind: "about:blank", title, status: status.as_u16(), detail, errors }
+        Problem {
+            kind: "about:blank",
+            title,
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
     }
 }
 

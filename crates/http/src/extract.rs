@@ -27,9 +27,15 @@ pub const SESSION_COOKIE: &str = "careinbox_session";
 /// application's session cookie (so that the browser's EventSource, which
 /// cannot set headers, reaches the event stream).
 pub fn bearer(parts: &Parts) -> Option<&str> {
-    let from_header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|value| {
-        value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))
-    });
+    let from_header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+        });
     let token = from_header.or_else(|| session_cookie(parts))?;
     Some(token.trim()).filter(|t| !t.is_empty() && t.len() <= 256)
 }
@@ -48,7 +54,10 @@ fn session_cookie(parts: &Parts) -> Option<&str> {
 
 /// The client's address, for the audit log.
 pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string())
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
 impl<S> FromRequestParts<S> for Auth
@@ -62,7 +71,11 @@ where
         let state = AppState::from_ref(state);
         let token = bearer(parts).ok_or(Error::Unauthenticated)?.to_owned();
         let session = state.service.authenticate(&token).await?;
-        let caller = Caller { user: session.user, instance_admin: session.instance_admin, ip: client_ip(parts) };
+        let caller = Caller {
+            user: session.user,
+            instance_admin: session.instance_admin,
+            ip: client_ip(parts),
+        };
         tracing::Span::current().record("user", tracing::field::display(caller.user));
         Ok(Auth { caller, token })
     }
@@ -91,9 +104,13 @@ where
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::JsonDataError(e) => ApiError::InvalidBody(e.body_text()),
-        JsonRejection::JsonSyntaxError(_) => ApiError::Domain(Error::Malformed("the body is not valid JSON".into())),
+        JsonRejection::JsonSyntaxError(_) => {
+            ApiError::Domain(Error::Malformed("the body is not valid JSON".into()))
+        }
         JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
-        JsonRejection::BytesRejection(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+        JsonRejection::BytesRejection(e)
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
+        {
             ApiError::TooLarge("the request body is larger than this server accepts".into())
         }
         other => ApiError::Domain(Error::Malformed(other.body_text())),

@@ -14,12 +14,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use axum::Router;
 use careinbox_domain::Error;
 use careinbox_service::Service;
 use tracing::Instrument;
@@ -93,27 +93,63 @@ fn api_routes() -> Router<AppState> {
         .route("/api/v1/auth/logout", post(accounts::logout))
         .route("/api/v1/me", get(accounts::me))
         .route("/api/v1/me/conversations", get(conv::personal_view))
-        .route("/api/v1/me/archive/{conversation}", put(conv::archive).delete(conv::unarchive))
+        .route(
+            "/api/v1/me/archive/{conversation}",
+            put(conv::archive).delete(conv::unarchive),
+        )
         .route("/api/v1/admin/teams", post(accounts::create_team))
         .route("/api/v1/admin/users", post(accounts::create_user))
-        .route("/api/v1/admin/users/{user}", axum::routing::delete(accounts::deactivate_user))
+        .route(
+            "/api/v1/admin/users/{user}",
+            axum::routing::delete(accounts::deactivate_user),
+        )
         .route("/api/v1/admin/networks", post(accounts::create_network))
-        .route("/api/v1/networks/{network}/teams", post(accounts::add_network_team))
-        .route("/api/v1/teams/{team}/members", get(accounts::team_staff).post(accounts::add_team_member))
-        .route("/api/v1/teams/{team}/members/{user}", axum::routing::delete(accounts::remove_team_member))
+        .route(
+            "/api/v1/networks/{network}/teams",
+            post(accounts::add_network_team),
+        )
+        .route(
+            "/api/v1/teams/{team}/members",
+            get(accounts::team_staff).post(accounts::add_team_member),
+        )
+        .route(
+            "/api/v1/teams/{team}/members/{user}",
+            axum::routing::delete(accounts::remove_team_member),
+        )
         .route("/api/v1/teams/{team}/inboxes", post(inboxes::create))
         .route("/api/v1/teams/{team}/audit", get(accounts::team_audit))
         .route("/api/v1/directory", get(accounts::directory))
-        .route("/api/v1/inboxes/{inbox}", get(inboxes::get).patch(inboxes::update))
-        .route("/api/v1/inboxes/{inbox}/members", get(inboxes::members).post(inboxes::add_member))
-        .route("/api/v1/inboxes/{inbox}/members/{user}", axum::routing::delete(inboxes::remove_member))
+        .route(
+            "/api/v1/inboxes/{inbox}",
+            get(inboxes::get).patch(inboxes::update),
+        )
+        .route(
+            "/api/v1/inboxes/{inbox}/members",
+            get(inboxes::members).post(inboxes::add_member),
+        )
+        .route(
+            "/api/v1/inboxes/{inbox}/members/{user}",
+            axum::routing::delete(inboxes::remove_member),
+        )
         .route("/api/v1/inboxes/{inbox}/conversations", get(inboxes::view))
-        .route("/api/v1/inboxes/{inbox}/archive/{conversation}", put(inboxes::archive).delete(inboxes::unarchive))
+        .route(
+            "/api/v1/inboxes/{inbox}/archive/{conversation}",
+            put(inboxes::archive).delete(inboxes::unarchive),
+        )
         .route("/api/v1/conversations", post(conv::start))
         .route("/api/v1/conversations/{conversation}", get(conv::get))
-        .route("/api/v1/conversations/{conversation}/messages", get(conv::timeline).post(conv::post_message))
-        .route("/api/v1/conversations/{conversation}/participants", post(conv::add_participant))
-        .route("/api/v1/conversations/{conversation}/read", put(conv::mark_read))
+        .route(
+            "/api/v1/conversations/{conversation}/messages",
+            get(conv::timeline).post(conv::post_message),
+        )
+        .route(
+            "/api/v1/conversations/{conversation}/participants",
+            post(conv::add_participant),
+        )
+        .route(
+            "/api/v1/conversations/{conversation}/read",
+            put(conv::mark_read),
+        )
         .route("/api/v1/events", get(routes::events::stream))
 }
 

@@ -15,7 +15,10 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(per_minute: u32) -> Self {
-        RateLimiter { per_minute, windows: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            per_minute,
+            windows: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Counts a request for each key; false when any key is over its limit.

@@ -28,7 +28,11 @@ pub struct NewAccount {
 impl Service {
     /// Creates the instance admin on the first start, when the database has
     /// no account yet. Returns the generated password when none was given.
-    pub async fn bootstrap_admin(&self, email: &Email, password: Option<Password>) -> Result<Option<String>, Error> {
+    pub async fn bootstrap_admin(
+        &self,
+        email: &Email,
+        password: Option<Password>,
+    ) -> Result<Option<String>, Error> {
         let mut tx = self.store.write().await?;
         if tx.count_users().await? > 0 {
             return Ok(None);
@@ -37,7 +41,10 @@ impl Service {
             Some(p) => (p, None),
             None => {
                 let raw = password::generate_password();
-                (Password::parse(&raw).map_err(|e| Error::Invalid(vec![e]))?, Some(raw))
+                (
+                    Password::parse(&raw).map_err(|e| Error::Invalid(vec![e]))?,
+                    Some(raw),
+                )
             }
         };
         let hash = password::hash(password.expose().to_owned()).await?;
@@ -66,7 +73,12 @@ impl Service {
 
     /// Checks the password and opens a session. Unknown email, wrong
     /// password and deactivated account all get the same answer.
-    pub async fn login(&self, email: &str, password: &str, ip: Option<String>) -> Result<(String, i64), Error> {
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        ip: Option<String>,
+    ) -> Result<(String, i64), Error> {
         let email = Email::parse(email).map_err(|_| Error::Unauthenticated)?;
         let mut tx = self.store.read().await?;
         let account = tx.credentials(email.as_str()).await?;
@@ -102,14 +114,17 @@ impl Service {
     /// The professional behind a bearer token, if the session is valid.
     pub async fn authenticate(&self, token: &str) -> Result<SessionUser, Error> {
         let mut tx = self.store.read().await?;
-        let found = tx.session_user(&password::token_hash(token), now_us()).await?;
+        let found = tx
+            .session_user(&password::token_hash(token), now_us())
+            .await?;
         found.ok_or(Error::Unauthenticated)
     }
 
     pub async fn logout(&self, caller: &Caller, token: &str) -> Result<(), Error> {
         let mut tx = self.store.write().await?;
         tx.delete_session(&password::token_hash(token)).await?;
-        tx.insert_audit(&audit(caller, "logout", "session"), now_us()).await?;
+        tx.insert_audit(&audit(caller, "logout", "session"), now_us())
+            .await?;
         tx.commit().await
     }
 
@@ -120,10 +135,26 @@ impl Service {
         let inboxes = tx.inboxes_of(caller.user, None).await?;
         let counts = tx.unread_counts(caller.user).await?;
 
-        let count = |inbox| counts.iter().find(|(via, _)| *via == inbox).map_or(0, |(_, n)| *n);
+        let count = |inbox| {
+            counts
+                .iter()
+                .find(|(via, _)| *via == inbox)
+                .map_or(0, |(_, n)| *n)
+        };
         let personal_unread = count(None);
-        let inboxes = inboxes.into_iter().map(|i| { let n = count(Some(i.id)); (i, n) }).collect();
-        Ok(Me { user, teams, inboxes, personal_unread })
+        let inboxes = inboxes
+            .into_iter()
+            .map(|i| {
+                let n = count(Some(i.id));
+                (i, n)
+            })
+            .collect();
+        Ok(Me {
+            user,
+            teams,
+            inboxes,
+            personal_unread,
+        })
     }
 
     pub async fn create_team(&self, caller: &Caller, name: Name) -> Result<TeamId, Error> {
@@ -192,7 +223,12 @@ impl Service {
         Ok(id)
     }
 
-    pub async fn add_network_team(&self, caller: &Caller, network: NetworkId, team: TeamId) -> Result<(), Error> {
+    pub async fn add_network_team(
+        &self,
+        caller: &Caller,
+        network: NetworkId,
+        team: TeamId,
+    ) -> Result<(), Error> {
         require_instance_admin(caller)?;
         let mut tx = self.store.write().await?;
         if !tx.network_exists(network).await? {
@@ -211,7 +247,13 @@ impl Service {
 
     /// Team staff: team admins manage it; the instance admin appoints a new
     /// team's first admin.
-    pub async fn add_team_member(&self, caller: &Caller, team: TeamId, user: UserId, role: TeamRole) -> Result<(), Error> {
+    pub async fn add_team_member(
+        &self,
+        caller: &Caller,
+        team: TeamId,
+        user: UserId,
+        role: TeamRole,
+    ) -> Result<(), Error> {
         let mut tx = self.store.write().await?;
         self.require_team_admin(&mut tx, caller, team).await?;
         if !tx.user(user).await?.is_some_and(|u| u.active) {
@@ -229,10 +271,17 @@ impl Service {
 
     /// R17: leaving a team removes the professional from the team's inboxes,
     /// applying R6 to each.
-    pub async fn remove_team_member(&self, caller: &Caller, team: TeamId, user: UserId) -> Result<(), Error> {
+    pub async fn remove_team_member(
+        &self,
+        caller: &Caller,
+        team: TeamId,
+        user: UserId,
+    ) -> Result<(), Error> {
         let mut tx = self.store.write().await?;
         self.require_team_admin(&mut tx, caller, team).await?;
-        let mut events = self.leave_inboxes(&mut tx, caller, user, Some(team)).await?;
+        let mut events = self
+            .leave_inboxes(&mut tx, caller, user, Some(team))
+            .await?;
         if !tx.delete_team_member(team, user).await? {
             return Err(Error::NotFound);
         }
@@ -256,11 +305,19 @@ impl Service {
     }
 
     /// R16: the audit entries about the team, for its admins.
-    pub async fn team_audit(&self, caller: &Caller, team: TeamId, cursor: Option<i64>, limit: Option<u32>) -> Result<crate::Page<careinbox_storage::AuditRow>, Error> {
+    pub async fn team_audit(
+        &self,
+        caller: &Caller,
+        team: TeamId,
+        cursor: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<crate::Page<careinbox_storage::AuditRow>, Error> {
         let limit = self.page_size(limit)?;
         let mut tx = self.store.read().await?;
         self.require_team_admin(&mut tx, caller, team).await?;
-        let mut items = tx.audit_for_team(team, cursor.unwrap_or(i64::MAX), limit + 1).await?;
+        let mut items = tx
+            .audit_for_team(team, cursor.unwrap_or(i64::MAX), limit + 1)
+            .await?;
         drop(tx);
 
         let next_cursor = if items.len() as i64 > limit {
@@ -278,7 +335,12 @@ impl Service {
 
     /// The team, if the caller administers it (team admin or instance admin).
     /// Other staff learn they may not (403); others that it is not there.
-    pub(crate) async fn require_team_admin(&self, tx: &mut Tx, caller: &Caller, team: TeamId) -> Result<TeamRef, Error> {
+    pub(crate) async fn require_team_admin(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        team: TeamId,
+    ) -> Result<TeamRef, Error> {
         let found = tx.team(team).await?.ok_or(Error::NotFound)?;
         if caller.instance_admin {
             return Ok(found);

@@ -50,14 +50,22 @@ pub struct ConversationDetail {
 impl Service {
     /// R2, R3, R4: starts a conversation with its first message. Every
     /// addressed inbox links exactly its members of this moment.
-    pub async fn start_conversation(&self, caller: &Caller, new: NewConversation) -> Result<(ConversationId, MessageId), Error> {
+    pub async fn start_conversation(
+        &self,
+        caller: &Caller,
+        new: NewConversation,
+    ) -> Result<(ConversationId, MessageId), Error> {
         rules::check_recipients(caller.user, &new.users, &new.inboxes)?;
-        if new.from_inbox.is_some_and(|from| new.inboxes.contains(&from)) {
+        if new
+            .from_inbox
+            .is_some_and(|from| new.inboxes.contains(&from))
+        {
             return Err(Error::invalid("from_inbox", "is also a recipient"));
         }
 
         let mut tx = self.store.write().await?;
-        self.check_users_addressable(&mut tx, caller, &new.users).await?;
+        self.check_users_addressable(&mut tx, caller, &new.users)
+            .await?;
         let mut all_inboxes = new.inboxes.clone();
         all_inboxes.extend(new.from_inbox);
         let rows = tx.inboxes(&all_inboxes).await?;
@@ -65,16 +73,27 @@ impl Service {
         let teams: Vec<TeamId> = new
             .inboxes
             .iter()
-            .map(|id| rows.iter().find(|r| r.id == *id).map_or(TeamId(uuid::Uuid::nil()), |r| r.team.id))
+            .map(|id| {
+                rows.iter()
+                    .find(|r| r.id == *id)
+                    .map_or(TeamId(uuid::Uuid::nil()), |r| r.team.id)
+            })
             .collect();
         rules::check_addressable(&reachable, &teams)?;
         if let Some(from) = new.from_inbox {
             let member = match rows.iter().find(|r| r.id == from) {
-                Some(row) => tx.inbox_standing(from, row.team.id, caller.user).await?.member.is_some(),
+                Some(row) => tx
+                    .inbox_standing(from, row.team.id, caller.user)
+                    .await?
+                    .member
+                    .is_some(),
                 None => false,
             };
             if !member {
-                return Err(Error::invalid("from_inbox", "you are not a member of this inbox"));
+                return Err(Error::invalid(
+                    "from_inbox",
+                    "you are not a member of this inbox",
+                ));
             }
         }
         if rows.iter().any(|r| !r.active) {
@@ -83,7 +102,8 @@ impl Service {
 
         let id = ConversationId::new();
         let now = now_us();
-        tx.insert_conversation(id, new.subject.as_str(), caller.user, now).await?;
+        tx.insert_conversation(id, new.subject.as_str(), caller.user, now)
+            .await?;
         let mut locked = all_inboxes.clone();
         locked.sort();
         for inbox in &locked {
@@ -94,17 +114,29 @@ impl Service {
                 tx.insert_party_inbox(id, from, caller.user, now).await?;
                 tx.link_inbox_members(id, from, now).await?;
             }
-            None => tx.insert_participation(id, caller.user, Source::Direct, now).await?,
+            None => {
+                tx.insert_participation(id, caller.user, Source::Direct, now)
+                    .await?
+            }
         }
         for user in &new.users {
-            tx.insert_participation(id, *user, Source::Direct, now).await?;
+            tx.insert_participation(id, *user, Source::Direct, now)
+                .await?;
         }
         for inbox in &new.inboxes {
             tx.insert_party_inbox(id, *inbox, caller.user, now).await?;
             tx.link_inbox_members(id, *inbox, now).await?;
         }
         let message = MessageId::new();
-        tx.insert_message(id, message, caller.user, new.from_inbox, new.body.as_str(), now).await?;
+        tx.insert_message(
+            id,
+            message,
+            caller.user,
+            new.from_inbox,
+            new.body.as_str(),
+            now,
+        )
+        .await?;
 
         let mut entry = audit(caller, "conversation.start", "conversation");
         entry.object_id = Some(id.0);
@@ -118,7 +150,11 @@ impl Service {
 
     /// R15: the conversation with its parties and participants, for
     /// participants only.
-    pub async fn conversation(&self, caller: &Caller, id: ConversationId) -> Result<ConversationDetail, Error> {
+    pub async fn conversation(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+    ) -> Result<ConversationDetail, Error> {
         let mut tx = self.store.read().await?;
         rules::check_participates(&tx.sources(id, caller.user).await?)?;
         let conversation = tx.conversation(id).await?.ok_or(Error::NotFound)?;
@@ -126,13 +162,24 @@ impl Service {
         let participants = tx.participants(id).await?;
         drop(tx);
 
-        self.audit_read(read_entry(caller, "conversation.read", id)).await?;
-        Ok(ConversationDetail { conversation, inboxes, participants })
+        self.audit_read(read_entry(caller, "conversation.read", id))
+            .await?;
+        Ok(ConversationDetail {
+            conversation,
+            inboxes,
+            participants,
+        })
     }
 
     /// The timeline, oldest first, after the cursor (R7: a newly added
     /// participant sees it whole).
-    pub async fn timeline(&self, caller: &Caller, id: ConversationId, after: Option<i64>, limit: Option<u32>) -> Result<Page<TimelineRow>, Error> {
+    pub async fn timeline(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        after: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<Page<TimelineRow>, Error> {
         let limit = self.page_size(limit)?;
         let mut tx = self.store.read().await?;
         rules::check_participates(&tx.sources(id, caller.user).await?)?;
@@ -145,16 +192,23 @@ impl Service {
         } else {
             None
         };
-        self.audit_read(read_entry(caller, "timeline.read", id)).await?;
+        self.audit_read(read_entry(caller, "timeline.read", id))
+            .await?;
         Ok(Page { items, next_cursor })
     }
 
-    pub async fn post_message(&self, caller: &Caller, id: ConversationId, body: MessageBody) -> Result<MessageId, Error> {
+    pub async fn post_message(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        body: MessageBody,
+    ) -> Result<MessageId, Error> {
         let mut tx = self.store.write().await?;
         rules::check_participates(&tx.sources(id, caller.user).await?)?;
         let message = MessageId::new();
         let now = now_us();
-        tx.insert_message(id, message, caller.user, None, body.as_str(), now).await?;
+        tx.insert_message(id, message, caller.user, None, body.as_str(), now)
+            .await?;
 
         let mut entry = read_entry(caller, "message.post", id);
         entry.object_type = "message";
@@ -167,22 +221,31 @@ impl Service {
 
     /// R7, R8: any participant adds a professional or an inbox they could
     /// address; an inbox links its current members (R4).
-    pub async fn add_participant(&self, caller: &Caller, id: ConversationId, who: NewParticipant) -> Result<(), Error> {
+    pub async fn add_participant(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        who: NewParticipant,
+    ) -> Result<(), Error> {
         let mut tx = self.store.write().await?;
         rules::check_participates(&tx.sources(id, caller.user).await?)?;
         let now = now_us();
         let mut entry = read_entry(caller, "conversation.add_participant", id);
         let target = match who {
             NewParticipant::User(user) => {
-                self.check_users_addressable(&mut tx, caller, &[user]).await?;
+                self.check_users_addressable(&mut tx, caller, &[user])
+                    .await?;
                 rules::check_not_participant(&tx.sources(id, user).await?)?;
-                tx.insert_participation(id, user, Source::Direct, now).await?;
+                tx.insert_participation(id, user, Source::Direct, now)
+                    .await?;
                 entry.subject_user = Some(user);
                 Target::User(user)
             }
             NewParticipant::Inbox(inbox) => {
                 let row = tx.inbox(inbox).await?;
-                let team = row.as_ref().map_or(TeamId(uuid::Uuid::nil()), |r| r.team.id);
+                let team = row
+                    .as_ref()
+                    .map_or(TeamId(uuid::Uuid::nil()), |r| r.team.id);
                 rules::check_addressable(&tx.reachable_teams(caller.user).await?, &[team])?;
                 if row.is_some_and(|r| !r.active) {
                     return Err(Conflict::InboxDeactivated.into());
@@ -198,14 +261,21 @@ impl Service {
             Target::User(_) => "participant_added",
             Target::Inbox(_) => "inbox_added",
         };
-        tx.insert_event(id, kind, Some(caller.user), target, now).await?;
+        tx.insert_event(id, kind, Some(caller.user), target, now)
+            .await?;
         tx.insert_audit(&entry, now).await?;
         let event = Event::new("participants_changed").conversation(id);
         self.commit(tx, vec![event]).await
     }
 
     /// R9 (inbox view) and R10 (personal view): archive or restore.
-    pub async fn set_archived(&self, caller: &Caller, id: ConversationId, view: ViewOf, archived: bool) -> Result<(), Error> {
+    pub async fn set_archived(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        view: ViewOf,
+        archived: bool,
+    ) -> Result<(), Error> {
         let mut tx = self.store.write().await?;
         let sources = tx.sources(id, caller.user).await?;
         match view {
@@ -214,9 +284,14 @@ impl Service {
         }
         tx.set_archived(id, view, caller.user, archived).await?;
 
-        let action = if archived { "conversation.archive" } else { "conversation.unarchive" };
+        let action = if archived {
+            "conversation.archive"
+        } else {
+            "conversation.unarchive"
+        };
         let mut entry = read_entry(caller, action, id);
-        let mut event = Event::new(if archived { "archived" } else { "unarchived" }).conversation(id);
+        let mut event =
+            Event::new(if archived { "archived" } else { "unarchived" }).conversation(id);
         match view {
             ViewOf::Inbox(inbox) => {
                 entry.inbox = Some(inbox);
@@ -229,7 +304,12 @@ impl Service {
     }
 
     /// R14: moves the caller's read position to `message`.
-    pub async fn mark_read(&self, caller: &Caller, id: ConversationId, message: MessageId) -> Result<(), Error> {
+    pub async fn mark_read(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        message: MessageId,
+    ) -> Result<(), Error> {
         let mut tx = self.store.write().await?;
         rules::check_participates(&tx.sources(id, caller.user).await?)?;
         let seq = tx
@@ -237,19 +317,32 @@ impl Service {
             .await?
             .ok_or_else(|| Error::invalid("message", "not a message of this conversation"))?;
         tx.mark_read(id, caller.user, seq).await?;
-        tx.insert_audit(&read_entry(caller, "conversation.mark_read", id), now_us()).await?;
+        tx.insert_audit(&read_entry(caller, "conversation.mark_read", id), now_us())
+            .await?;
         let event = Event::new("read").conversation(id).user(caller.user);
         self.commit(tx, vec![event]).await
     }
 
     /// An inbox's view for a member of it: conversations they participate in
     /// via the inbox, newest activity first.
-    pub async fn inbox_view(&self, caller: &Caller, inbox: InboxId, view: View, cursor: Option<i64>, limit: Option<u32>) -> Result<Page<ViewRow>, Error> {
+    pub async fn inbox_view(
+        &self,
+        caller: &Caller,
+        inbox: InboxId,
+        view: View,
+        cursor: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<Page<ViewRow>, Error> {
         let limit = self.page_size(limit)?;
         let archived = match view {
             View::Active => false,
             View::Archived => true,
-            View::All => return Err(Error::invalid("view", "an inbox view is active or archived")),
+            View::All => {
+                return Err(Error::invalid(
+                    "view",
+                    "an inbox view is active or archived",
+                ));
+            }
         };
         let mut tx = self.store.read().await?;
         let (found, access) = self.inbox_access(&mut tx, caller, inbox).await?;
@@ -261,7 +354,15 @@ impl Service {
                 Error::NotFound
             });
         }
-        let rows = tx.view_page(caller.user, ViewOf::Inbox(inbox), archived, cursor.unwrap_or(i64::MAX), limit + 1).await?;
+        let rows = tx
+            .view_page(
+                caller.user,
+                ViewOf::Inbox(inbox),
+                archived,
+                cursor.unwrap_or(i64::MAX),
+                limit + 1,
+            )
+            .await?;
         drop(tx);
 
         let mut entry = audit(caller, "inbox.view", "inbox");
@@ -273,24 +374,42 @@ impl Service {
 
     /// The personal view: direct participations, or with `View::All`
     /// every conversation by any source.
-    pub async fn personal_view(&self, caller: &Caller, view: View, cursor: Option<i64>, limit: Option<u32>) -> Result<Page<ViewRow>, Error> {
+    pub async fn personal_view(
+        &self,
+        caller: &Caller,
+        view: View,
+        cursor: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<Page<ViewRow>, Error> {
         let limit = self.page_size(limit)?;
         let before = cursor.unwrap_or(i64::MAX);
         let mut tx = self.store.read().await?;
         let rows = match view {
-            View::Active => tx.view_page(caller.user, ViewOf::Personal, false, before, limit + 1).await?,
-            View::Archived => tx.view_page(caller.user, ViewOf::Personal, true, before, limit + 1).await?,
+            View::Active => {
+                tx.view_page(caller.user, ViewOf::Personal, false, before, limit + 1)
+                    .await?
+            }
+            View::Archived => {
+                tx.view_page(caller.user, ViewOf::Personal, true, before, limit + 1)
+                    .await?
+            }
             View::All => tx.all_page(caller.user, before, limit + 1).await?,
         };
         drop(tx);
 
-        self.audit_read(audit(caller, "personal.view", "view")).await?;
+        self.audit_read(audit(caller, "personal.view", "view"))
+            .await?;
         Ok(page(rows, limit))
     }
 
     /// R2: each user is an active account in a team the caller may address.
     /// Unknown and unreachable users get the same answer.
-    async fn check_users_addressable(&self, tx: &mut Tx, caller: &Caller, users: &[UserId]) -> Result<(), Error> {
+    async fn check_users_addressable(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        users: &[UserId],
+    ) -> Result<(), Error> {
         if users.is_empty() {
             return Ok(());
         }
@@ -305,12 +424,19 @@ impl Service {
         if users.iter().all(|u| addressable.contains(u)) {
             Ok(())
         } else {
-            Err(Error::invalid("recipients", "unknown recipient, or one you cannot address"))
+            Err(Error::invalid(
+                "recipients",
+                "unknown recipient, or one you cannot address",
+            ))
         }
     }
 }
 
-fn read_entry(caller: &Caller, action: &'static str, id: ConversationId) -> careinbox_storage::AuditEntry {
+fn read_entry(
+    caller: &Caller,
+    action: &'static str,
+    id: ConversationId,
+) -> careinbox_storage::AuditEntry {
     let mut entry = audit(caller, action, "conversation");
     entry.object_id = Some(id.0);
     entry.conversation = Some(id);
@@ -324,5 +450,8 @@ fn page(mut rows: Vec<ViewRow>, limit: i64) -> Page<ViewRow> {
     } else {
         None
     };
-    Page { items: rows, next_cursor }
+    Page {
+        items: rows,
+        next_cursor,
+    }
 }

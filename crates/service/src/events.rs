@@ -22,7 +22,13 @@ pub struct Event {
 
 impl Event {
     pub fn new(kind: &'static str) -> Self {
-        Event { kind, conversation: None, inbox: None, user: None, lost: Vec::new() }
+        Event {
+            kind,
+            conversation: None,
+            inbox: None,
+            user: None,
+            lost: Vec::new(),
+        }
     }
 
     pub fn conversation(mut self, id: ConversationId) -> Self {
@@ -42,8 +48,15 @@ impl Event {
 
     /// Writes the event to the log in `tx`.
     pub(crate) async fn record(&self, tx: &mut Tx) -> Result<i64, Error> {
-        tx.insert_event_log(self.kind, self.conversation, self.inbox, self.user, &self.data().to_string(), now_us())
-            .await
+        tx.insert_event_log(
+            self.kind,
+            self.conversation,
+            self.inbox,
+            self.user,
+            &self.data().to_string(),
+            now_us(),
+        )
+        .await
     }
 
     /// The JSON data a stream sends: the ids the event concerns.

@@ -18,7 +18,14 @@ pub struct InboxChanges {
 }
 
 impl Service {
-    pub async fn create_inbox(&self, caller: &Caller, team: TeamId, name: Name, description: Description, guidelines: Guidelines) -> Result<InboxId, Error> {
+    pub async fn create_inbox(
+        &self,
+        caller: &Caller,
+        team: TeamId,
+        name: Name,
+        description: Description,
+        guidelines: Guidelines,
+    ) -> Result<InboxId, Error> {
         let mut tx = self.store.write().await?;
         self.require_team_admin(&mut tx, caller, team).await?;
         let id = InboxId::new();
@@ -43,20 +50,39 @@ impl Service {
     pub async fn inbox(&self, caller: &Caller, inbox: InboxId) -> Result<InboxRow, Error> {
         let mut tx = self.store.read().await?;
         let found = tx.inbox(inbox).await?.ok_or(Error::NotFound)?;
-        if !caller.instance_admin && !tx.reachable_teams(caller.user).await?.contains(&found.team.id) {
+        if !caller.instance_admin
+            && !tx
+                .reachable_teams(caller.user)
+                .await?
+                .contains(&found.team.id)
+        {
             return Err(Error::NotFound);
         }
         Ok(found)
     }
 
     /// R12: rename, describe, set guidelines, deactivate or reactivate.
-    pub async fn update_inbox(&self, caller: &Caller, inbox: InboxId, changes: InboxChanges) -> Result<InboxRow, Error> {
+    pub async fn update_inbox(
+        &self,
+        caller: &Caller,
+        inbox: InboxId,
+        changes: InboxChanges,
+    ) -> Result<InboxRow, Error> {
         let mut tx = self.store.write().await?;
         let (current, _) = self.managed_inbox(&mut tx, caller, inbox).await?;
         let settings = InboxSettings {
-            name: changes.name.as_ref().map_or(current.name.as_str(), |n| n.as_str()),
-            description: changes.description.as_ref().map_or(current.description.as_str(), |d| d.as_str()),
-            guidelines: changes.guidelines.as_ref().map_or(current.guidelines.as_str(), |g| g.as_str()),
+            name: changes
+                .name
+                .as_ref()
+                .map_or(current.name.as_str(), |n| n.as_str()),
+            description: changes
+                .description
+                .as_ref()
+                .map_or(current.description.as_str(), |d| d.as_str()),
+            guidelines: changes
+                .guidelines
+                .as_ref()
+                .map_or(current.guidelines.as_str(), |g| g.as_str()),
             active: changes.active.unwrap_or(current.active),
         };
         tx.update_inbox(inbox, &settings).await?;
@@ -77,7 +103,11 @@ impl Service {
     }
 
     /// R15: only staff of the team see who the members are.
-    pub async fn inbox_members(&self, caller: &Caller, inbox: InboxId) -> Result<Vec<InboxMemberRow>, Error> {
+    pub async fn inbox_members(
+        &self,
+        caller: &Caller,
+        inbox: InboxId,
+    ) -> Result<Vec<InboxMemberRow>, Error> {
         let mut tx = self.store.read().await?;
         let (_, access) = self.inbox_access(&mut tx, caller, inbox).await?;
         access.check_see_members()?;
@@ -87,27 +117,43 @@ impl Service {
     /// R12: managers and team admins add members, who must be staff of the
     /// inbox's team. The new member is not linked to earlier conversations
     /// (R5).
-    pub async fn add_inbox_member(&self, caller: &Caller, inbox: InboxId, user: UserId, manager: bool) -> Result<(), Error> {
+    pub async fn add_inbox_member(
+        &self,
+        caller: &Caller,
+        inbox: InboxId,
+        user: UserId,
+        manager: bool,
+    ) -> Result<(), Error> {
         let mut tx = self.store.write().await?;
         let (found, _) = self.managed_inbox(&mut tx, caller, inbox).await?;
-        if tx.team_role(found.team.id, user).await?.is_none() || !tx.user(user).await?.is_some_and(|u| u.active) {
+        if tx.team_role(found.team.id, user).await?.is_none()
+            || !tx.user(user).await?.is_some_and(|u| u.active)
+        {
             return Err(Error::invalid("user", "not a member of the inbox's team"));
         }
         tx.lock_inbox(inbox, true).await?;
-        tx.insert_inbox_member(inbox, user, manager, now_us()).await?;
+        tx.insert_inbox_member(inbox, user, manager, now_us())
+            .await?;
         let mut entry = audit(caller, "inbox.member_add", "inbox");
         entry.object_id = Some(inbox.0);
         entry.inbox = Some(inbox);
         entry.team = Some(found.team.id);
         entry.subject_user = Some(user);
         tx.insert_audit(&entry, now_us()).await?;
-        let event = Event::new("inbox_membership_changed").inbox(inbox).user(user);
+        let event = Event::new("inbox_membership_changed")
+            .inbox(inbox)
+            .user(user);
         self.commit(tx, vec![event]).await
     }
 
     /// R6: the removed member loses every participation via the inbox, at
     /// once, in every conversation; other participations remain.
-    pub async fn remove_inbox_member(&self, caller: &Caller, inbox: InboxId, user: UserId) -> Result<(), Error> {
+    pub async fn remove_inbox_member(
+        &self,
+        caller: &Caller,
+        inbox: InboxId,
+        user: UserId,
+    ) -> Result<(), Error> {
         let mut tx = self.store.write().await?;
         let (found, _) = self.managed_inbox(&mut tx, caller, inbox).await?;
         let events = self.unlink(&mut tx, caller, &found, user).await?;
@@ -119,11 +165,22 @@ impl Service {
 
     /// R17: removes `user` from every inbox (of `team`, when given), applying
     /// R6 to each.
-    pub(crate) async fn leave_inboxes(&self, tx: &mut Tx, caller: &Caller, user: UserId, team: Option<TeamId>) -> Result<Vec<Event>, Error> {
+    pub(crate) async fn leave_inboxes(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        user: UserId,
+        team: Option<TeamId>,
+    ) -> Result<Vec<Event>, Error> {
         // Lock every inbox first, in id order like a conversation start does,
         // so that two use cases never wait for each other's locks; events are
         // recorded last, after all locks are held.
-        let mut ids: Vec<InboxId> = tx.inboxes_of(user, team).await?.iter().map(|i| i.id).collect();
+        let mut ids: Vec<InboxId> = tx
+            .inboxes_of(user, team)
+            .await?
+            .iter()
+            .map(|i| i.id)
+            .collect();
         ids.sort();
         for id in &ids {
             tx.lock_inbox(*id, true).await?;
@@ -138,13 +195,21 @@ impl Service {
 
     /// R6 inside `tx`: removes the membership and every participation via the
     /// inbox. Returns no events when `user` was not a member.
-    async fn unlink(&self, tx: &mut Tx, caller: &Caller, inbox: &InboxRow, user: UserId) -> Result<Vec<Event>, Error> {
+    async fn unlink(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        inbox: &InboxRow,
+        user: UserId,
+    ) -> Result<Vec<Event>, Error> {
         tx.lock_inbox(inbox.id, true).await?;
         if !tx.delete_inbox_member(inbox.id, user).await? {
             return Ok(Vec::new());
         }
         let now = now_us();
-        let lost = tx.unlink_member(inbox.id, user, Some(caller.user), now).await?;
+        let lost = tx
+            .unlink_member(inbox.id, user, Some(caller.user), now)
+            .await?;
 
         let mut entry = audit(caller, "inbox.member_remove", "inbox");
         entry.object_id = Some(inbox.id.0);
@@ -153,20 +218,32 @@ impl Service {
         entry.subject_user = Some(user);
         tx.insert_audit(&entry, now).await?;
 
-        let membership = Event::new("inbox_membership_changed").inbox(inbox.id).user(user);
+        let membership = Event::new("inbox_membership_changed")
+            .inbox(inbox.id)
+            .user(user);
         let mut access_lost = Event::new("access_lost").inbox(inbox.id).user(user);
         access_lost.lost = lost;
         Ok(vec![membership, access_lost])
     }
 
     /// The inbox, if the caller may change it (R12).
-    async fn managed_inbox(&self, tx: &mut Tx, caller: &Caller, inbox: InboxId) -> Result<(InboxRow, InboxAccess), Error> {
+    async fn managed_inbox(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        inbox: InboxId,
+    ) -> Result<(InboxRow, InboxAccess), Error> {
         let (found, access) = self.inbox_access(tx, caller, inbox).await?;
         access.check_manage()?;
         Ok((found, access))
     }
 
-    pub(crate) async fn inbox_access(&self, tx: &mut Tx, caller: &Caller, inbox: InboxId) -> Result<(InboxRow, InboxAccess), Error> {
+    pub(crate) async fn inbox_access(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        inbox: InboxId,
+    ) -> Result<(InboxRow, InboxAccess), Error> {
         let found = tx.inbox(inbox).await?.ok_or(Error::NotFound)?;
         let standing = tx.inbox_standing(inbox, found.team.id, caller.user).await?;
         let access = InboxAccess {
@@ -180,8 +257,18 @@ impl Service {
 
     /// R13: the professionals and active inboxes the caller may address,
     /// matched on name or team name.
-    pub async fn directory(&self, caller: &Caller, query: &str) -> Result<(Vec<DirectoryUser>, Vec<InboxRow>), Error> {
-        let cleaned: String = query.trim().to_lowercase().chars().filter(|c| *c != '%' && *c != '_').take(100).collect();
+    pub async fn directory(
+        &self,
+        caller: &Caller,
+        query: &str,
+    ) -> Result<(Vec<DirectoryUser>, Vec<InboxRow>), Error> {
+        let cleaned: String = query
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| *c != '%' && *c != '_')
+            .take(100)
+            .collect();
         let pattern = format!("%{cleaned}%");
         let mut tx = self.store.read().await?;
         let users = tx.directory_users(caller.user, &pattern, 100).await?;

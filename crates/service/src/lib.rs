@@ -15,8 +15,8 @@ use careinbox_storage::{AuditEntry, Store, Tx, now_us};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use careinbox_storage as storage;
 pub use accounts::{Me, NewAccount};
+pub use careinbox_storage as storage;
 pub use conversations::{ConversationDetail, NewConversation, NewParticipant, Page};
 pub use events::Event;
 pub use inboxes::InboxChanges;
@@ -65,7 +65,11 @@ pub struct Service {
 impl Service {
     pub fn new(store: Store, settings: Settings) -> Self {
         let hub = Arc::new(realtime::Hub::new(settings.max_streams_per_user));
-        Service { store, settings, hub }
+        Service {
+            store,
+            settings,
+            hub,
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -74,12 +78,20 @@ impl Service {
 
     /// Starts this node's event pump (call once per node).
     pub fn start_realtime(&self) -> tokio::task::JoinHandle<()> {
-        let pump = realtime::pump(self.hub.clone(), self.store.clone(), self.settings.event_retention);
+        let pump = realtime::pump(
+            self.hub.clone(),
+            self.store.clone(),
+            self.settings.event_retention,
+        );
         tokio::spawn(pump)
     }
 
     /// Opens the caller's event stream, resuming after `last_event_id`.
-    pub async fn subscribe(&self, caller: &Caller, last_event_id: Option<i64>) -> Result<realtime::Subscription, Error> {
+    pub async fn subscribe(
+        &self,
+        caller: &Caller,
+        last_event_id: Option<i64>,
+    ) -> Result<realtime::Subscription, Error> {
         realtime::subscribe(&self.hub, &self.store, caller.user, last_event_id).await
     }
 
@@ -137,7 +149,12 @@ fn audit(caller: &Caller, action: &'static str, object_type: &'static str) -> Au
     audit_entry(Some(caller.user), caller.ip.clone(), action, object_type)
 }
 
-fn audit_entry(actor: Option<UserId>, ip: Option<String>, action: &'static str, object_type: &'static str) -> AuditEntry {
+fn audit_entry(
+    actor: Option<UserId>,
+    ip: Option<String>,
+    action: &'static str,
+    object_type: &'static str,
+) -> AuditEntry {
     AuditEntry {
         actor,
         action,

@@ -36,7 +36,9 @@ pub async fn verify(password: String, hash: Option<String>) -> Result<bool, Erro
     tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
-        let ok = Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok();
+        let ok = Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok();
         ok && known
     })
     .await

@@ -85,7 +85,10 @@ impl Hub {
         self.subscribers.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn register(self: &Arc<Self>, user: UserId) -> Result<(u64, mpsc::Receiver<StreamItem>), Error> {
+    fn register(
+        self: &Arc<Self>,
+        user: UserId,
+    ) -> Result<(u64, mpsc::Receiver<StreamItem>), Error> {
         if self.closed.load(Ordering::SeqCst) {
             return Err(Error::Internal("the server is shutting down".into()));
         }
@@ -166,9 +169,21 @@ impl Drop for Subscription {
 }
 
 /// Opens a stream for `user`, resuming after `last_event_id` when given.
-pub(crate) async fn subscribe(hub: &Arc<Hub>, store: &Store, user: UserId, last_event_id: Option<i64>) -> Result<Subscription, Error> {
+pub(crate) async fn subscribe(
+    hub: &Arc<Hub>,
+    store: &Store,
+    user: UserId,
+    last_event_id: Option<i64>,
+) -> Result<Subscription, Error> {
     let (id, live) = hub.register(user)?;
-    let mut subscription = Subscription { hub: hub.clone(), user, id, replay: VecDeque::new(), live, floor: 0 };
+    let mut subscription = Subscription {
+        hub: hub.clone(),
+        user,
+        id,
+        replay: VecDeque::new(),
+        live,
+        floor: 0,
+    };
 
     let mut tx = store.read().await?;
     let (newest, pruned_through) = tx.event_log_bounds().await?;
@@ -186,7 +201,9 @@ pub(crate) async fn subscribe(hub: &Arc<Hub>, store: &Store, user: UserId, last_
         return Ok(subscription);
     }
     subscription.floor = last;
-    subscription.replay.extend(missed.into_iter().map(|e| StreamItem::Event(Arc::new(e))));
+    subscription
+        .replay
+        .extend(missed.into_iter().map(|e| StreamItem::Event(Arc::new(e))));
     Ok(subscription)
 }
 
@@ -201,7 +218,11 @@ pub(crate) async fn pump(hub: Arc<Hub>, store: Store, retention: Duration) {
         }
     };
     let mut last = match store.read().await {
-        Ok(mut tx) => tx.event_log_bounds().await.map(|(newest, _)| newest).unwrap_or(0),
+        Ok(mut tx) => tx
+            .event_log_bounds()
+            .await
+            .map(|(newest, _)| newest)
+            .unwrap_or(0),
         Err(_) => 0,
     };
     let mut last_prune = std::time::Instant::now();
@@ -242,15 +263,23 @@ async fn dispatch_new(hub: &Hub, store: &Store, mut last: i64) -> Result<i64, Er
         let listening = hub.subscribed_users();
         if !listening.is_empty() {
             let conversations: Vec<_> = batch.iter().filter_map(|e| e.conversation).collect();
-            let inboxes: Vec<_> = batch.iter().filter(|e| e.conversation.is_none()).filter_map(|e| e.inbox).collect();
+            let inboxes: Vec<_> = batch
+                .iter()
+                .filter(|e| e.conversation.is_none())
+                .filter_map(|e| e.inbox)
+                .collect();
             let audience = tx.audience(&conversations, &inboxes).await?;
             drop(tx);
             for event in batch.iter() {
                 let mut users: HashSet<UserId> = HashSet::new();
                 users.extend(event.user);
                 match (event.conversation, event.inbox, event.user) {
-                    (Some(c), _, None) => users.extend(audience.participants.get(&c).into_iter().flatten()),
-                    (None, Some(i), _) => users.extend(audience.members.get(&i).into_iter().flatten()),
+                    (Some(c), _, None) => {
+                        users.extend(audience.participants.get(&c).into_iter().flatten())
+                    }
+                    (None, Some(i), _) => {
+                        users.extend(audience.members.get(&i).into_iter().flatten())
+                    }
                     _ => {}
                 }
                 users.retain(|u| listening.contains(u));

@@ -22,7 +22,11 @@ const REACHABLE_TEAMS: &str = "
     WHERE tm.user_id = $1";
 
 fn role(raw: &str) -> TeamRole {
-    if raw == "admin" { TeamRole::Admin } else { TeamRole::Member }
+    if raw == "admin" {
+        TeamRole::Admin
+    } else {
+        TeamRole::Member
+    }
 }
 
 /// A new account as stored: the password is already hashed.
@@ -52,7 +56,11 @@ impl Tx {
             .await.map(|r| r.rows_affected())
             .map(drop));
         result.map_err(|e| {
-            if is_unique_violation(&e) { Conflict::EmailTaken.into() } else { db(e) }
+            if is_unique_violation(&e) {
+                Conflict::EmailTaken.into()
+            } else {
+                db(e)
+            }
         })
     }
 
@@ -69,7 +77,10 @@ impl Tx {
     }
 
     /// The id, password hash and active flag of the account with `email`.
-    pub async fn credentials(&mut self, email: &str) -> Result<Option<(UserId, String, bool)>, Error> {
+    pub async fn credentials(
+        &mut self,
+        email: &str,
+    ) -> Result<Option<(UserId, String, bool)>, Error> {
         let sql = "SELECT id, password_hash, active FROM users WHERE email = $1";
         let row: Option<(Uuid, String, bool)> =
             on_conn!(self, c => sqlx::query_as(sql).bind(email).fetch_optional(c).await)
@@ -83,18 +94,23 @@ impl Tx {
         let row: Option<(Uuid, String, String, String, bool, bool)> =
             on_conn!(self, c => sqlx::query_as(sql).bind(id.0).fetch_optional(c).await)
                 .map_err(db)?;
-        Ok(row.map(|(id, email, name, profession, instance_admin, active)| UserRow {
-            id: UserId(id),
-            email,
-            name,
-            profession,
-            instance_admin,
-            active,
-        }))
+        Ok(row.map(
+            |(id, email, name, profession, instance_admin, active)| UserRow {
+                id: UserId(id),
+                email,
+                name,
+                profession,
+                instance_admin,
+                active,
+            },
+        ))
     }
 
     /// Which of `ids` are active accounts, with each one's teams.
-    pub async fn teams_of_users(&mut self, ids: &[UserId]) -> Result<Vec<(UserId, Option<TeamId>)>, Error> {
+    pub async fn teams_of_users(
+        &mut self,
+        ids: &[UserId],
+    ) -> Result<Vec<(UserId, Option<TeamId>)>, Error> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -112,7 +128,10 @@ impl Tx {
             q.fetch_all(c).await
         })
         .map_err(db)?;
-        Ok(rows.into_iter().map(|(u, t)| (UserId(u), t.map(TeamId))).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(u, t)| (UserId(u), t.map(TeamId)))
+            .collect())
     }
 
     pub async fn deactivate_user(&mut self, id: UserId) -> Result<bool, Error> {
@@ -121,7 +140,13 @@ impl Tx {
         Ok(done == 1)
     }
 
-    pub async fn insert_session(&mut self, token_hash: &[u8], user: UserId, now: i64, expires: i64) -> Result<(), Error> {
+    pub async fn insert_session(
+        &mut self,
+        token_hash: &[u8],
+        user: UserId,
+        now: i64,
+        expires: i64,
+    ) -> Result<(), Error> {
         let sql = "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
             VALUES ($1, $2, $3, $4)";
         on_conn!(self, c => sqlx::query(sql)
@@ -136,7 +161,11 @@ impl Tx {
     }
 
     /// The active account behind an unexpired session token.
-    pub async fn session_user(&mut self, token_hash: &[u8], now: i64) -> Result<Option<SessionUser>, Error> {
+    pub async fn session_user(
+        &mut self,
+        token_hash: &[u8],
+        now: i64,
+    ) -> Result<Option<SessionUser>, Error> {
         let sql = "SELECT u.id, u.instance_admin FROM sessions s
             JOIN users u ON u.id = s.user_id
             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active";
@@ -146,7 +175,10 @@ impl Tx {
             .fetch_optional(c)
             .await)
         .map_err(db)?;
-        Ok(row.map(|(id, instance_admin)| SessionUser { user: UserId(id), instance_admin }))
+        Ok(row.map(|(id, instance_admin)| SessionUser {
+            user: UserId(id),
+            instance_admin,
+        }))
     }
 
     pub async fn delete_session(&mut self, token_hash: &[u8]) -> Result<(), Error> {
@@ -176,10 +208,18 @@ impl Tx {
         let row: Option<(Uuid, String)> =
             on_conn!(self, c => sqlx::query_as(sql).bind(id.0).fetch_optional(c).await)
                 .map_err(db)?;
-        Ok(row.map(|(id, name)| TeamRef { id: TeamId(id), name }))
+        Ok(row.map(|(id, name)| TeamRef {
+            id: TeamId(id),
+            name,
+        }))
     }
 
-    pub async fn insert_network(&mut self, id: NetworkId, name: &str, now: i64) -> Result<(), Error> {
+    pub async fn insert_network(
+        &mut self,
+        id: NetworkId,
+        name: &str,
+        now: i64,
+    ) -> Result<(), Error> {
         let sql = "INSERT INTO networks (id, name, created_at) VALUES ($1, $2, $3)";
         on_conn!(self, c => sqlx::query(sql).bind(id.0).bind(name).bind(now).execute(c).await.map(|r| r.rows_affected()))
             .map(drop)
@@ -193,7 +233,11 @@ impl Tx {
         Ok(n > 0)
     }
 
-    pub async fn insert_network_team(&mut self, network: NetworkId, team: TeamId) -> Result<(), Error> {
+    pub async fn insert_network_team(
+        &mut self,
+        network: NetworkId,
+        team: TeamId,
+    ) -> Result<(), Error> {
         let sql = "INSERT INTO network_teams (network_id, team_id) VALUES ($1, $2)";
         let result = on_conn!(self, c => sqlx::query(sql)
             .bind(network.0)
@@ -202,11 +246,19 @@ impl Tx {
             .await.map(|r| r.rows_affected())
             .map(drop));
         result.map_err(|e| {
-            if is_unique_violation(&e) { Conflict::AlreadyInNetwork.into() } else { db(e) }
+            if is_unique_violation(&e) {
+                Conflict::AlreadyInNetwork.into()
+            } else {
+                db(e)
+            }
         })
     }
 
-    pub async fn team_role(&mut self, team: TeamId, user: UserId) -> Result<Option<TeamRole>, Error> {
+    pub async fn team_role(
+        &mut self,
+        team: TeamId,
+        user: UserId,
+    ) -> Result<Option<TeamRole>, Error> {
         let sql = "SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2";
         let row: Option<String> = on_conn!(self, c => sqlx::query_scalar(sql)
             .bind(team.0)
@@ -217,7 +269,12 @@ impl Tx {
         Ok(row.as_deref().map(role))
     }
 
-    pub async fn insert_team_member(&mut self, team: TeamId, user: UserId, role: TeamRole) -> Result<(), Error> {
+    pub async fn insert_team_member(
+        &mut self,
+        team: TeamId,
+        user: UserId,
+        role: TeamRole,
+    ) -> Result<(), Error> {
         let sql = "INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3)";
         let result = on_conn!(self, c => sqlx::query(sql)
             .bind(team.0)
@@ -227,7 +284,11 @@ impl Tx {
             .await.map(|r| r.rows_affected())
             .map(drop));
         result.map_err(|e| {
-            if is_unique_violation(&e) { Conflict::AlreadyMember.into() } else { db(e) }
+            if is_unique_violation(&e) {
+                Conflict::AlreadyMember.into()
+            } else {
+                db(e)
+            }
         })
     }
 
@@ -246,7 +307,12 @@ impl Tx {
             on_conn!(self, c => sqlx::query_as(sql).bind(team.0).fetch_all(c).await).map_err(db)?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, profession, r)| StaffRow { user: UserId(id), name, profession, role: role(&r) })
+            .map(|(id, name, profession, r)| StaffRow {
+                user: UserId(id),
+                name,
+                profession,
+                role: role(&r),
+            })
             .collect())
     }
 
@@ -257,7 +323,13 @@ impl Tx {
             on_conn!(self, c => sqlx::query_as(sql).bind(user.0).fetch_all(c).await).map_err(db)?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, r)| TeamMembership { team: TeamRef { id: TeamId(id), name }, role: role(&r) })
+            .map(|(id, name, r)| TeamMembership {
+                team: TeamRef {
+                    id: TeamId(id),
+                    name,
+                },
+                role: role(&r),
+            })
             .collect())
     }
 
@@ -271,7 +343,12 @@ impl Tx {
 
     /// Active professionals of reachable teams whose name or team name
     /// contains `pattern` (lower case), except the caller.
-    pub async fn directory_users(&mut self, user: UserId, pattern: &str, limit: i64) -> Result<Vec<DirectoryUser>, Error> {
+    pub async fn directory_users(
+        &mut self,
+        user: UserId,
+        pattern: &str,
+        limit: i64,
+    ) -> Result<Vec<DirectoryUser>, Error> {
         let sql = format!(
             "SELECT u.id, u.name, u.profession, t.id, t.name
              FROM team_members tm
@@ -282,19 +359,28 @@ impl Tx {
              ORDER BY u.name, u.id, t.name
              LIMIT $3"
         );
-        let rows: Vec<(Uuid, String, String, Uuid, String)> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let rows: Vec<(Uuid, String, String, Uuid, String)> =
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(user.0)
             .bind(pattern)
             .bind(limit)
             .fetch_all(c)
             .await)
-        .map_err(db)?;
+            .map_err(db)?;
         let mut out: Vec<DirectoryUser> = Vec::new();
         for (id, name, profession, team_id, team_name) in rows {
-            let team = TeamRef { id: TeamId(team_id), name: team_name };
+            let team = TeamRef {
+                id: TeamId(team_id),
+                name: team_name,
+            };
             match out.last_mut() {
                 Some(last) if last.id.0 == id => last.teams.push(team),
-                _ => out.push(DirectoryUser { id: UserId(id), name, profession, teams: vec![team] }),
+                _ => out.push(DirectoryUser {
+                    id: UserId(id),
+                    name,
+                    profession,
+                    teams: vec![team],
+                }),
             }
         }
         Ok(out)

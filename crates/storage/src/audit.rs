@@ -30,7 +30,12 @@ impl Tx {
 
     /// Audit entries about `team`: its staff, its inboxes, and conversations
     /// that one of its inboxes is a party of; newest first, below the cursor.
-    pub async fn audit_for_team(&mut self, team: TeamId, before_seq: i64, limit: i64) -> Result<Vec<AuditRow>, Error> {
+    pub async fn audit_for_team(
+        &mut self,
+        team: TeamId,
+        before_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>, Error> {
         let sql = "SELECT a.seq, a.at, a.actor_id, a.action, a.object_type, a.object_id,
               a.inbox_id, a.conversation_id, a.subject_user, a.ip, a.outcome
             FROM audit_log a
@@ -42,8 +47,17 @@ impl Tx {
                 JOIN inboxes i ON i.id = ci.inbox_id WHERE i.team_id = $1))
             ORDER BY a.seq DESC LIMIT $3";
         type Row = (
-            i64, i64, Option<Uuid>, String, String, Option<Uuid>,
-            Option<Uuid>, Option<Uuid>, Option<Uuid>, Option<String>, String,
+            i64,
+            i64,
+            Option<Uuid>,
+            String,
+            String,
+            Option<Uuid>,
+            Option<Uuid>,
+            Option<Uuid>,
+            Option<Uuid>,
+            Option<String>,
+            String,
         );
         let rows: Vec<Row> = on_conn!(self, c => sqlx::query_as(sql)
             .bind(team.0)
@@ -54,19 +68,33 @@ impl Tx {
         .map_err(db)?;
         Ok(rows
             .into_iter()
-            .map(|(seq, at, actor, action, object_type, object_id, inbox, conversation, subject_user, ip, outcome)| AuditRow {
-                seq,
-                at,
-                actor: actor.map(UserId),
-                action,
-                object_type,
-                object_id,
-                inbox: inbox.map(InboxId),
-                conversation: conversation.map(ConversationId),
-                subject_user: subject_user.map(UserId),
-                ip,
-                outcome,
-            })
+            .map(
+                |(
+                    seq,
+                    at,
+                    actor,
+                    action,
+                    object_type,
+                    object_id,
+                    inbox,
+                    conversation,
+                    subject_user,
+                    ip,
+                    outcome,
+                )| AuditRow {
+                    seq,
+                    at,
+                    actor: actor.map(UserId),
+                    action,
+                    object_type,
+                    object_id,
+                    inbox: inbox.map(InboxId),
+                    conversation: conversation.map(ConversationId),
+                    subject_user: subject_user.map(UserId),
+                    ip,
+                    outcome,
+                },
+            )
             .collect())
     }
 }

@@ -1,7 +1,9 @@
 //! Conversations, their parties and participations, the timeline, the views
 //! and read state.
 
-use careinbox_domain::{Conflict, ConversationId, Error, InboxId, MessageId, Source, TeamId, UserId};
+use careinbox_domain::{
+    Conflict, ConversationId, Error, InboxId, MessageId, Source, TeamId, UserId,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -11,11 +13,16 @@ use crate::{
 
 type ConversationTuple = (Uuid, String, Uuid, String, i64, i64, i64);
 
-fn conversation_row((id, subject, by, by_name, created, last_at, last_seq): ConversationTuple) -> ConversationRow {
+fn conversation_row(
+    (id, subject, by, by_name, created, last_at, last_seq): ConversationTuple,
+) -> ConversationRow {
     ConversationRow {
         id: ConversationId(id),
         subject,
-        started_by: PersonRef { id: UserId(by), name: by_name },
+        started_by: PersonRef {
+            id: UserId(by),
+            name: by_name,
+        },
         created_at: created,
         last_message_at: last_at,
         last_message_seq: last_seq,
@@ -35,7 +42,13 @@ pub enum ViewOf {
 impl Tx {
     /// Creates the conversation row; its first message follows with
     /// [`Tx::insert_message`].
-    pub async fn insert_conversation(&mut self, id: ConversationId, subject: &str, started_by: UserId, now: i64) -> Result<(), Error> {
+    pub async fn insert_conversation(
+        &mut self,
+        id: ConversationId,
+        subject: &str,
+        started_by: UserId,
+        now: i64,
+    ) -> Result<(), Error> {
         let sql = "INSERT INTO conversations
             (id, subject, started_by, created_at, last_message_seq, last_message_at)
             VALUES ($1, $2, $3, $4, 0, $4)";
@@ -50,23 +63,35 @@ impl Tx {
         .map_err(db)
     }
 
-    pub async fn conversation(&mut self, id: ConversationId) -> Result<Option<ConversationRow>, Error> {
+    pub async fn conversation(
+        &mut self,
+        id: ConversationId,
+    ) -> Result<Option<ConversationRow>, Error> {
         let sql = format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations c
              JOIN users u ON u.id = c.started_by WHERE c.id = $1"
         );
-        let row: Option<ConversationTuple> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let row: Option<ConversationTuple> =
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(id.0)
             .fetch_optional(c)
             .await)
-        .map_err(db)?;
+            .map_err(db)?;
         Ok(row.map(conversation_row))
     }
 
     /// Appends a message and makes it the conversation's newest activity:
     /// every participation's view moves it to the top and out of the archive
     /// (R9, R10), and the author has read up to it. Returns its seq.
-    pub async fn insert_message(&mut self, conversation: ConversationId, id: MessageId, author: UserId, on_behalf_of: Option<InboxId>, body: &str, now: i64) -> Result<i64, Error> {
+    pub async fn insert_message(
+        &mut self,
+        conversation: ConversationId,
+        id: MessageId,
+        author: UserId,
+        on_behalf_of: Option<InboxId>,
+        body: &str,
+        now: i64,
+    ) -> Result<i64, Error> {
         let append = "INSERT INTO timeline
             (conversation_id, kind, message_id, author_id, on_behalf_of, body, at)
             VALUES ($1, 'message', $2, $3, $4, $5, $6) RETURNING seq";
@@ -94,7 +119,14 @@ impl Tx {
 
     /// Appends a system event ("Carla added POH Somatiek"). Events do not
     /// count as activity: they change neither unread state nor view order.
-    pub async fn insert_event(&mut self, conversation: ConversationId, event: &str, actor: Option<UserId>, target: Target, now: i64) -> Result<i64, Error> {
+    pub async fn insert_event(
+        &mut self,
+        conversation: ConversationId,
+        event: &str,
+        actor: Option<UserId>,
+        target: Target,
+        now: i64,
+    ) -> Result<i64, Error> {
         let sql = "INSERT INTO timeline
             (conversation_id, kind, author_id, event, target_user, target_inbox, at)
             VALUES ($1, 'event', $2, $3, $4, $5, $6) RETURNING seq";
@@ -115,7 +147,13 @@ impl Tx {
     }
 
     /// Makes `inbox` a party of the conversation; R8 refuses a second time.
-    pub async fn insert_party_inbox(&mut self, conversation: ConversationId, inbox: InboxId, added_by: UserId, now: i64) -> Result<(), Error> {
+    pub async fn insert_party_inbox(
+        &mut self,
+        conversation: ConversationId,
+        inbox: InboxId,
+        added_by: UserId,
+        now: i64,
+    ) -> Result<(), Error> {
         let sql = "INSERT INTO conversation_inboxes (conversation_id, inbox_id, added_by, added_at)
             VALUES ($1, $2, $3, $4)";
         let result = on_conn!(self, c => sqlx::query(sql)
@@ -127,13 +165,23 @@ impl Tx {
             .await.map(|r| r.rows_affected())
             .map(drop));
         result.map_err(|e| {
-            if is_unique_violation(&e) { Conflict::InboxAlreadyParty.into() } else { db(e) }
+            if is_unique_violation(&e) {
+                Conflict::InboxAlreadyParty.into()
+            } else {
+                db(e)
+            }
         })
     }
 
     /// Adds one participation. A professional who already participates by
     /// another source keeps their read position.
-    pub async fn insert_participation(&mut self, conversation: ConversationId, user: UserId, source: Source, now: i64) -> Result<(), Error> {
+    pub async fn insert_participation(
+        &mut self,
+        conversation: ConversationId,
+        user: UserId,
+        source: Source,
+        now: i64,
+    ) -> Result<(), Error> {
         let sql = "INSERT INTO participations
             (conversation_id, user_id, via_inbox, added_at, archived, last_message_seq, last_read_seq)
             SELECT c.id, $2, $3, $4, FALSE, c.last_message_seq,
@@ -149,13 +197,22 @@ impl Tx {
             .await.map(|r| r.rows_affected())
             .map(drop));
         result.map_err(|e| {
-            if is_unique_violation(&e) { Conflict::AlreadyParticipant.into() } else { db(e) }
+            if is_unique_violation(&e) {
+                Conflict::AlreadyParticipant.into()
+            } else {
+                db(e)
+            }
         })
     }
 
     /// R4: links exactly the current members of `inbox` as participants via
     /// it, in one statement. Call [`Tx::lock_inbox`] first. Returns them.
-    pub async fn link_inbox_members(&mut self, conversation: ConversationId, inbox: InboxId, now: i64) -> Result<Vec<UserId>, Error> {
+    pub async fn link_inbox_members(
+        &mut self,
+        conversation: ConversationId,
+        inbox: InboxId,
+        now: i64,
+    ) -> Result<Vec<UserId>, Error> {
         let sql = "INSERT INTO participations
             (conversation_id, user_id, via_inbox, added_at, archived, last_message_seq, last_read_seq)
             SELECT c.id, m.user_id, m.inbox_id, $3, FALSE, c.last_message_seq,
@@ -176,8 +233,13 @@ impl Tx {
 
     /// The sources through which `user` participates in the conversation;
     /// empty when they do not (R15).
-    pub async fn sources(&mut self, conversation: ConversationId, user: UserId) -> Result<Vec<Source>, Error> {
-        let sql = "SELECT via_inbox FROM participations WHERE conversation_id = $1 AND user_id = $2";
+    pub async fn sources(
+        &mut self,
+        conversation: ConversationId,
+        user: UserId,
+    ) -> Result<Vec<Source>, Error> {
+        let sql =
+            "SELECT via_inbox FROM participations WHERE conversation_id = $1 AND user_id = $2";
         let rows: Vec<Option<Uuid>> = on_conn!(self, c => sqlx::query_scalar(sql)
             .bind(conversation.0)
             .bind(user.0)
@@ -190,7 +252,10 @@ impl Tx {
             .collect())
     }
 
-    pub async fn party_inboxes(&mut self, conversation: ConversationId) -> Result<Vec<PartyInbox>, Error> {
+    pub async fn party_inboxes(
+        &mut self,
+        conversation: ConversationId,
+    ) -> Result<Vec<PartyInbox>, Error> {
         let sql = "SELECT i.id, i.name, t.id, t.name FROM conversation_inboxes ci
             JOIN inboxes i ON i.id = ci.inbox_id JOIN teams t ON t.id = i.team_id
             WHERE ci.conversation_id = $1 ORDER BY ci.added_at, i.name";
@@ -202,12 +267,18 @@ impl Tx {
             .map(|(id, name, team_id, team_name)| PartyInbox {
                 id: InboxId(id),
                 name,
-                team: TeamRef { id: TeamId(team_id), name: team_name },
+                team: TeamRef {
+                    id: TeamId(team_id),
+                    name: team_name,
+                },
             })
             .collect())
     }
 
-    pub async fn participants(&mut self, conversation: ConversationId) -> Result<Vec<ParticipantRow>, Error> {
+    pub async fn participants(
+        &mut self,
+        conversation: ConversationId,
+    ) -> Result<Vec<ParticipantRow>, Error> {
         let sql = "SELECT u.id, u.name, u.profession, p.via_inbox FROM participations p
             JOIN users u ON u.id = p.user_id
             WHERE p.conversation_id = $1 ORDER BY u.name, u.id, p.added_at";
@@ -226,7 +297,12 @@ impl Tx {
     }
 
     /// Timeline items after `after_seq`, oldest first.
-    pub async fn timeline(&mut self, conversation: ConversationId, after_seq: i64, limit: i64) -> Result<Vec<TimelineRow>, Error> {
+    pub async fn timeline(
+        &mut self,
+        conversation: ConversationId,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<TimelineRow>, Error> {
         let sql = "SELECT t.seq, t.at, t.kind, t.message_id, t.body, t.event,
               a.id, a.name, b.id, b.name, tu.id, tu.name, ti.id, ti.name
             FROM timeline t
@@ -237,9 +313,20 @@ impl Tx {
             WHERE t.conversation_id = $1 AND t.seq > $2
             ORDER BY t.seq LIMIT $3";
         type Row = (
-            i64, i64, String, Option<Uuid>, Option<String>, Option<String>,
-            Option<Uuid>, Option<String>, Option<Uuid>, Option<String>,
-            Option<Uuid>, Option<String>, Option<Uuid>, Option<String>,
+            i64,
+            i64,
+            String,
+            Option<Uuid>,
+            Option<String>,
+            Option<String>,
+            Option<Uuid>,
+            Option<String>,
+            Option<Uuid>,
+            Option<String>,
+            Option<Uuid>,
+            Option<String>,
+            Option<Uuid>,
+            Option<String>,
         );
         let rows: Vec<Row> = on_conn!(self, c => sqlx::query_as(sql)
             .bind(conversation.0)
@@ -249,36 +336,51 @@ impl Tx {
             .await)
         .map_err(db)?;
         let person = |id: Option<Uuid>, name: Option<String>| {
-            id.zip(name).map(|(id, name)| PersonRef { id: UserId(id), name })
+            id.zip(name).map(|(id, name)| PersonRef {
+                id: UserId(id),
+                name,
+            })
         };
         let inbox = |id: Option<Uuid>, name: Option<String>| {
-            id.zip(name).map(|(id, name)| InboxRef { id: InboxId(id), name })
+            id.zip(name).map(|(id, name)| InboxRef {
+                id: InboxId(id),
+                name,
+            })
         };
         Ok(rows
             .into_iter()
-            .map(|(seq, at, kind, message_id, body, event, a, an, b, bn, tu, tun, ti, tin)| {
-                let kind = match (kind.as_str(), message_id) {
-                    ("message", Some(id)) => TimelineKind::Message {
-                        id: MessageId(id),
-                        author: person(a, an).unwrap_or(PersonRef { id: UserId(Uuid::nil()), name: String::new() }),
-                        on_behalf_of: inbox(b, bn),
-                        body: body.unwrap_or_default(),
-                    },
-                    _ => TimelineKind::Event {
-                        event: event.unwrap_or_default(),
-                        actor: person(a, an),
-                        target_user: person(tu, tun),
-                        target_inbox: inbox(ti, tin),
-                        inbox: None,
-                    },
-                };
-                TimelineRow { seq, at, kind }
-            })
+            .map(
+                |(seq, at, kind, message_id, body, event, a, an, b, bn, tu, tun, ti, tin)| {
+                    let kind = match (kind.as_str(), message_id) {
+                        ("message", Some(id)) => TimelineKind::Message {
+                            id: MessageId(id),
+                            author: person(a, an).unwrap_or(PersonRef {
+                                id: UserId(Uuid::nil()),
+                                name: String::new(),
+                            }),
+                            on_behalf_of: inbox(b, bn),
+                            body: body.unwrap_or_default(),
+                        },
+                        _ => TimelineKind::Event {
+                            event: event.unwrap_or_default(),
+                            actor: person(a, an),
+                            target_user: person(tu, tun),
+                            target_inbox: inbox(ti, tin),
+                            inbox: None,
+                        },
+                    };
+                    TimelineRow { seq, at, kind }
+                },
+            )
             .collect())
     }
 
     /// The seq of a message of this conversation.
-    pub async fn message_seq(&mut self, conversation: ConversationId, message: MessageId) -> Result<Option<i64>, Error> {
+    pub async fn message_seq(
+        &mut self,
+        conversation: ConversationId,
+        message: MessageId,
+    ) -> Result<Option<i64>, Error> {
         let sql = "SELECT seq FROM timeline WHERE conversation_id = $1 AND message_id = $2";
         on_conn!(self, c => sqlx::query_scalar(sql)
             .bind(conversation.0)
@@ -289,7 +391,12 @@ impl Tx {
     }
 
     /// R14: moves `user`'s read position forward (never back) to `seq`.
-    pub async fn mark_read(&mut self, conversation: ConversationId, user: UserId, seq: i64) -> Result<(), Error> {
+    pub async fn mark_read(
+        &mut self,
+        conversation: ConversationId,
+        user: UserId,
+        seq: i64,
+    ) -> Result<(), Error> {
         let sql = "UPDATE participations
             SET last_read_seq = CASE WHEN last_read_seq < $3 THEN $3 ELSE last_read_seq END
             WHERE conversation_id = $1 AND user_id = $2";
@@ -306,7 +413,13 @@ impl Tx {
     /// R9: archives or restores the conversation in `inbox`'s view, for every
     /// member linked via it. R10: with `ViewOf::Personal`, only `user`'s
     /// direct participation.
-    pub async fn set_archived(&mut self, conversation: ConversationId, view: ViewOf, user: UserId, archived: bool) -> Result<(), Error> {
+    pub async fn set_archived(
+        &mut self,
+        conversation: ConversationId,
+        view: ViewOf,
+        user: UserId,
+        archived: bool,
+    ) -> Result<(), Error> {
         let result = match view {
             ViewOf::Inbox(inbox) => {
                 let sql = "UPDATE participations SET archived = $3
@@ -334,7 +447,14 @@ impl Tx {
 
     /// One page of a view, newest activity first, starting below the
     /// `before_seq` cursor. Served by the participations_view index.
-    pub async fn view_page(&mut self, user: UserId, view: ViewOf, archived: bool, before_seq: i64, limit: i64) -> Result<Vec<ViewRow>, Error> {
+    pub async fn view_page(
+        &mut self,
+        user: UserId,
+        view: ViewOf,
+        archived: bool,
+        before_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<ViewRow>, Error> {
         let source = match view {
             ViewOf::Personal => "p.via_inbox IS NULL AND $5 IS NULL",
             ViewOf::Inbox(_) => "p.via_inbox = $5",
@@ -351,7 +471,8 @@ impl Tx {
             ViewOf::Personal => None,
             ViewOf::Inbox(i) => Some(i.0),
         };
-        let rows: Vec<(Uuid, String, Uuid, String, i64, i64, i64, i64, bool)> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let rows: Vec<(Uuid, String, Uuid, String, i64, i64, i64, i64, bool)> =
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(user.0)
             .bind(archived)
             .bind(before_seq)
@@ -359,13 +480,18 @@ impl Tx {
             .bind(inbox)
             .fetch_all(c)
             .await)
-        .map_err(db)?;
+            .map_err(db)?;
         Ok(rows.into_iter().map(view_row).collect())
     }
 
     /// One page of every conversation `user` participates in, by any source.
     /// `archived` is true when every view of theirs has it archived.
-    pub async fn all_page(&mut self, user: UserId, before_seq: i64, limit: i64) -> Result<Vec<ViewRow>, Error> {
+    pub async fn all_page(
+        &mut self,
+        user: UserId,
+        before_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<ViewRow>, Error> {
         let sql = format!(
             "SELECT {CONVERSATION_COLUMNS}, MAX(p.last_read_seq),
                MIN(CASE WHEN p.archived THEN 1 ELSE 0 END) = 1
@@ -377,26 +503,33 @@ impl Tx {
                c.last_message_seq
              ORDER BY c.last_message_seq DESC LIMIT $3"
         );
-        let rows: Vec<(Uuid, String, Uuid, String, i64, i64, i64, i64, bool)> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let rows: Vec<(Uuid, String, Uuid, String, i64, i64, i64, i64, bool)> =
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(user.0)
             .bind(before_seq)
             .bind(limit)
             .fetch_all(c)
             .await)
-        .map_err(db)?;
+            .map_err(db)?;
         Ok(rows.into_iter().map(view_row).collect())
     }
 
     /// R14: per view, how many active conversations have unread messages
     /// for `user` (`None` is the personal view). Reads only the partial
     /// participations_unread index.
-    pub async fn unread_counts(&mut self, user: UserId) -> Result<Vec<(Option<InboxId>, i64)>, Error> {
+    pub async fn unread_counts(
+        &mut self,
+        user: UserId,
+    ) -> Result<Vec<(Option<InboxId>, i64)>, Error> {
         let sql = "SELECT via_inbox, COUNT(*) FROM participations
             WHERE user_id = $1 AND last_message_seq > last_read_seq AND NOT archived
             GROUP BY via_inbox";
         let rows: Vec<(Option<Uuid>, i64)> =
             on_conn!(self, c => sqlx::query_as(sql).bind(user.0).fetch_all(c).await).map_err(db)?;
-        Ok(rows.into_iter().map(|(via, n)| (via.map(InboxId), n)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(via, n)| (via.map(InboxId), n))
+            .collect())
     }
 }
 
@@ -408,7 +541,17 @@ pub enum Target {
 }
 
 fn view_row(
-    (id, subject, by, by_name, created, last_at, last_seq, read, archived): (Uuid, String, Uuid, String, i64, i64, i64, i64, bool),
+    (id, subject, by, by_name, created, last_at, last_seq, read, archived): (
+        Uuid,
+        String,
+        Uuid,
+        String,
+        i64,
+        i64,
+        i64,
+        i64,
+        bool,
+    ),
 ) -> ViewRow {
     ViewRow {
         conversation: conversation_row((id, subject, by, by_name, created, last_at, last_seq)),

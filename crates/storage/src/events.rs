@@ -12,7 +12,15 @@ use crate::{EventRow, Store, Tx, db, on_conn};
 /// The PostgreSQL channel on which a commit with events wakes every node.
 pub const EVENTS_CHANNEL: &str = "careinbox_events";
 
-type EventTuple = (i64, i64, String, Option<Uuid>, Option<Uuid>, Option<Uuid>, String);
+type EventTuple = (
+    i64,
+    i64,
+    String,
+    Option<Uuid>,
+    Option<Uuid>,
+    Option<Uuid>,
+    String,
+);
 
 fn event_row((seq, at, kind, conversation, inbox, user, data): EventTuple) -> EventRow {
     EventRow {
@@ -40,7 +48,15 @@ impl Tx {
     /// lock until they commit: seqs then become visible in order and no
     /// reader skips one. The NOTIFY is delivered at commit and wakes every
     /// node. SQLite has one writer, so its order is the commit order.
-    pub async fn insert_event_log(&mut self, kind: &str, conversation: Option<ConversationId>, inbox: Option<InboxId>, user: Option<UserId>, data: &str, now: i64) -> Result<i64, Error> {
+    pub async fn insert_event_log(
+        &mut self,
+        kind: &str,
+        conversation: Option<ConversationId>,
+        inbox: Option<InboxId>,
+        user: Option<UserId>,
+        data: &str,
+        now: i64,
+    ) -> Result<i64, Error> {
         if self.is_postgres() {
             let order = "SELECT pg_advisory_xact_lock(7513), pg_notify('careinbox_events', '')";
             on_conn!(self, c => sqlx::query(order).execute(c).await.map(|r| r.rows_affected()))
@@ -61,7 +77,11 @@ impl Tx {
     }
 
     /// Events after `after_seq`, oldest first: what a node dispatches next.
-    pub async fn events_after(&mut self, after_seq: i64, limit: i64) -> Result<Vec<EventRow>, Error> {
+    pub async fn events_after(
+        &mut self,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<EventRow>, Error> {
         let sql = "SELECT seq, at, kind, conversation_id, inbox_id, user_id, data FROM events
             WHERE seq > $1 ORDER BY seq LIMIT $2";
         let rows: Vec<EventTuple> = on_conn!(self, c => sqlx::query_as(sql)
@@ -76,7 +96,12 @@ impl Tx {
     /// The events after `after_seq` that `user` may receive now (the rules
     /// of the realtime module): addressed to them, about a conversation they
     /// participate in, or about an inbox they are a member of. Used to replay what a reconnecting stream missed.
-    pub async fn events_for_user(&mut self, user: UserId, after_seq: i64, limit: i64) -> Result<Vec<EventRow>, Error> {
+    pub async fn events_for_user(
+        &mut self,
+        user: UserId,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<EventRow>, Error> {
         let sql = "SELECT seq, at, kind, conversation_id, inbox_id, user_id, data FROM events e
             WHERE e.seq > $2 AND (
               e.user_id = $1
@@ -122,7 +147,11 @@ impl Tx {
 
     /// The current participants of `conversations` and members of `inboxes`,
     /// in two queries whatever their number.
-    pub async fn audience(&mut self, conversations: &[ConversationId], inboxes: &[InboxId]) -> Result<Audience, Error> {
+    pub async fn audience(
+        &mut self,
+        conversations: &[ConversationId],
+        inboxes: &[InboxId],
+    ) -> Result<Audience, Error> {
         let mut audience = Audience::default();
         if !conversations.is_empty() {
             let sql = format!(
@@ -139,7 +168,11 @@ impl Tx {
             })
             .map_err(db)?;
             for (conversation, user) in rows {
-                audience.participants.entry(ConversationId(conversation)).or_default().push(UserId(user));
+                audience
+                    .participants
+                    .entry(ConversationId(conversation))
+                    .or_default()
+                    .push(UserId(user));
             }
         }
         if !inboxes.is_empty() {
@@ -156,7 +189,11 @@ impl Tx {
             })
             .map_err(db)?;
             for (inbox, user) in rows {
-                audience.members.entry(InboxId(inbox)).or_default().push(UserId(user));
+                audience
+                    .members
+                    .entry(InboxId(inbox))
+                    .or_default()
+                    .push(UserId(user));
             }
         }
         Ok(audience)
@@ -171,7 +208,9 @@ impl Store {
         let Store::Postgres(pool) = self else {
             return Ok(None);
         };
-        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await.map_err(db)?;
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool)
+            .await
+            .map_err(db)?;
         listener.listen(EVENTS_CHANNEL).await.map_err(db)?;
         let (wake, wakeups) = tokio::sync::mpsc::channel(1);
         tokio::spawn(async move {

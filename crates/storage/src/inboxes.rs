@@ -10,10 +10,15 @@ use crate::{
 
 type InboxTuple = (Uuid, Uuid, String, String, String, String, bool);
 
-fn inbox_row((id, team_id, team_name, name, description, guidelines, active): InboxTuple) -> InboxRow {
+fn inbox_row(
+    (id, team_id, team_name, name, description, guidelines, active): InboxTuple,
+) -> InboxRow {
     InboxRow {
         id: InboxId(id),
-        team: TeamRef { id: TeamId(team_id), name: team_name },
+        team: TeamRef {
+            id: TeamId(team_id),
+            name: team_name,
+        },
         name,
         description,
         guidelines,
@@ -32,8 +37,15 @@ pub struct InboxSettings<'a> {
 }
 
 impl Tx {
-    pub async fn insert_inbox(&mut self, id: InboxId, team: TeamId, settings: &InboxSettings<'_>, now: i64) -> Result<(), Error> {
-        let sql = "INSERT INTO inboxes (id, team_id, name, description, guidelines, active, created_at)
+    pub async fn insert_inbox(
+        &mut self,
+        id: InboxId,
+        team: TeamId,
+        settings: &InboxSettings<'_>,
+        now: i64,
+    ) -> Result<(), Error> {
+        let sql =
+            "INSERT INTO inboxes (id, team_id, name, description, guidelines, active, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7)";
         on_conn!(self, c => sqlx::query(sql)
             .bind(id.0)
@@ -49,7 +61,11 @@ impl Tx {
         .map_err(db)
     }
 
-    pub async fn update_inbox(&mut self, id: InboxId, settings: &InboxSettings<'_>) -> Result<(), Error> {
+    pub async fn update_inbox(
+        &mut self,
+        id: InboxId,
+        settings: &InboxSettings<'_>,
+    ) -> Result<(), Error> {
         let sql = "UPDATE inboxes SET name = $2, description = $3, guidelines = $4, active = $5
             WHERE id = $1";
         on_conn!(self, c => sqlx::query(sql)
@@ -68,11 +84,12 @@ impl Tx {
         let sql = format!(
             "SELECT {INBOX_COLUMNS} FROM inboxes i JOIN teams t ON t.id = i.team_id WHERE i.id = $1"
         );
-        let row: Option<InboxTuple> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let row: Option<InboxTuple> =
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(id.0)
             .fetch_optional(c)
             .await)
-        .map_err(db)?;
+            .map_err(db)?;
         Ok(row.map(inbox_row))
     }
 
@@ -100,7 +117,12 @@ impl Tx {
 
     /// Active inboxes of the teams `user` may address (R2, R13) whose name or
     /// team name contains `pattern` (lower case).
-    pub async fn directory_inboxes(&mut self, user: UserId, pattern: &str, limit: i64) -> Result<Vec<InboxRow>, Error> {
+    pub async fn directory_inboxes(
+        &mut self,
+        user: UserId,
+        pattern: &str,
+        limit: i64,
+    ) -> Result<Vec<InboxRow>, Error> {
         let sql = format!(
             "SELECT {INBOX_COLUMNS} FROM inboxes i JOIN teams t ON t.id = i.team_id
              WHERE i.active AND i.team_id IN (
@@ -113,30 +135,41 @@ impl Tx {
                AND (lower(i.name) LIKE $2 OR lower(t.name) LIKE $2)
              ORDER BY t.name, i.name, i.id LIMIT $3"
         );
-        let rows: Vec<InboxTuple> = on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let rows: Vec<InboxTuple> =
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(user.0)
             .bind(pattern)
             .bind(limit)
             .fetch_all(c)
             .await)
-        .map_err(db)?;
+            .map_err(db)?;
         Ok(rows.into_iter().map(inbox_row).collect())
     }
 
     /// The caller's role in the inbox's team and membership of the inbox.
-    pub async fn inbox_standing(&mut self, inbox: InboxId, team: TeamId, user: UserId) -> Result<InboxStanding, Error> {
+    pub async fn inbox_standing(
+        &mut self,
+        inbox: InboxId,
+        team: TeamId,
+        user: UserId,
+    ) -> Result<InboxStanding, Error> {
         let sql = "SELECT
               (SELECT role FROM team_members WHERE team_id = $2 AND user_id = $3),
               (SELECT manager FROM inbox_members WHERE inbox_id = $1 AND user_id = $3)";
-        let (role, member): (Option<String>, Option<bool>) = on_conn!(self, c => sqlx::query_as(sql)
+        let (role, member): (Option<String>, Option<bool>) =
+            on_conn!(self, c => sqlx::query_as(sql)
             .bind(inbox.0)
             .bind(team.0)
             .bind(user.0)
             .fetch_one(c)
             .await)
-        .map_err(db)?;
+            .map_err(db)?;
         let team_role = role.as_deref().map(|r| {
-            if r == "admin" { careinbox_domain::TeamRole::Admin } else { careinbox_domain::TeamRole::Member }
+            if r == "admin" {
+                careinbox_domain::TeamRole::Admin
+            } else {
+                careinbox_domain::TeamRole::Member
+            }
         });
         Ok(InboxStanding { team_role, member })
     }
@@ -163,14 +196,26 @@ impl Tx {
         let sql = "SELECT u.id, u.name, u.profession, m.manager FROM inbox_members m
             JOIN users u ON u.id = m.user_id WHERE m.inbox_id = $1 ORDER BY u.name, u.id";
         let rows: Vec<(Uuid, String, String, bool)> =
-            on_conn!(self, c => sqlx::query_as(sql).bind(inbox.0).fetch_all(c).await).map_err(db)?;
+            on_conn!(self, c => sqlx::query_as(sql).bind(inbox.0).fetch_all(c).await)
+                .map_err(db)?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, profession, manager)| InboxMemberRow { user: UserId(id), name, profession, manager })
+            .map(|(id, name, profession, manager)| InboxMemberRow {
+                user: UserId(id),
+                name,
+                profession,
+                manager,
+            })
             .collect())
     }
 
-    pub async fn insert_inbox_member(&mut self, inbox: InboxId, user: UserId, manager: bool, now: i64) -> Result<(), Error> {
+    pub async fn insert_inbox_member(
+        &mut self,
+        inbox: InboxId,
+        user: UserId,
+        manager: bool,
+        now: i64,
+    ) -> Result<(), Error> {
         let sql = "INSERT INTO inbox_members (inbox_id, user_id, manager, added_at)
             VALUES ($1, $2, $3, $4)";
         let result = on_conn!(self, c => sqlx::query(sql)
@@ -182,11 +227,19 @@ impl Tx {
             .await.map(|r| r.rows_affected())
             .map(drop));
         result.map_err(|e| {
-            if is_unique_violation(&e) { Conflict::AlreadyMember.into() } else { db(e) }
+            if is_unique_violation(&e) {
+                Conflict::AlreadyMember.into()
+            } else {
+                db(e)
+            }
         })
     }
 
-    pub async fn delete_inbox_member(&mut self, inbox: InboxId, user: UserId) -> Result<bool, Error> {
+    pub async fn delete_inbox_member(
+        &mut self,
+        inbox: InboxId,
+        user: UserId,
+    ) -> Result<bool, Error> {
         let sql = "DELETE FROM inbox_members WHERE inbox_id = $1 AND user_id = $2";
         let done = on_conn!(self, c => sqlx::query(sql).bind(inbox.0).bind(user.0).execute(c).await.map(|r| r.rows_affected()))
             .map_err(db)?;
@@ -194,26 +247,36 @@ impl Tx {
     }
 
     /// The inboxes `user` is a member of, optionally only those of `team`.
-    pub async fn inboxes_of(&mut self, user: UserId, team: Option<TeamId>) -> Result<Vec<MyInboxRow>, Error> {
+    pub async fn inboxes_of(
+        &mut self,
+        user: UserId,
+        team: Option<TeamId>,
+    ) -> Result<Vec<MyInboxRow>, Error> {
         let sql = "SELECT i.id, i.name, t.id, t.name, m.manager, i.active FROM inbox_members m
             JOIN inboxes i ON i.id = m.inbox_id JOIN teams t ON t.id = i.team_id
             WHERE m.user_id = $1 AND ($2 IS NULL OR i.team_id = $2)
             ORDER BY t.name, i.name, i.id";
-        let rows: Vec<(Uuid, String, Uuid, String, bool, bool)> = on_conn!(self, c => sqlx::query_as(sql)
+        let rows: Vec<(Uuid, String, Uuid, String, bool, bool)> =
+            on_conn!(self, c => sqlx::query_as(sql)
             .bind(user.0)
             .bind(team.map(|t| t.0))
             .fetch_all(c)
             .await)
-        .map_err(db)?;
+            .map_err(db)?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, team_id, team_name, manager, active)| MyInboxRow {
-                id: InboxId(id),
-                name,
-                team: TeamRef { id: TeamId(team_id), name: team_name },
-                manager,
-                active,
-            })
+            .map(
+                |(id, name, team_id, team_name, manager, active)| MyInboxRow {
+                    id: InboxId(id),
+                    name,
+                    team: TeamRef {
+                        id: TeamId(team_id),
+                        name: team_name,
+                    },
+                    manager,
+                    active,
+                },
+            )
             .collect())
     }
 
@@ -221,7 +284,13 @@ impl Tx {
     /// conversation, with a `member_removed` event in each timeline. Two
     /// set-based statements, whatever the number of conversations. Returns
     /// the conversations in which `user` lost a participation.
-    pub async fn unlink_member(&mut self, inbox: InboxId, user: UserId, actor: Option<UserId>, now: i64) -> Result<Vec<ConversationId>, Error> {
+    pub async fn unlink_member(
+        &mut self,
+        inbox: InboxId,
+        user: UserId,
+        actor: Option<UserId>,
+        now: i64,
+    ) -> Result<Vec<ConversationId>, Error> {
         let record = "INSERT INTO timeline
             (conversation_id, kind, author_id, event, target_user, target_inbox, at)
             SELECT conversation_id, 'event', $3, 'member_removed', $2, $1, $4

@@ -55,7 +55,8 @@ pub(crate) fn db(e: sqlx::Error) -> Error {
 /// Whether `e` is a unique-constraint violation, which call sites turn into
 /// the matching domain conflict.
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error().is_some_and(|d| d.is_unique_violation())
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
 }
 
 /// Microseconds since the Unix epoch: the time stored in every row.
@@ -71,7 +72,10 @@ pub enum Store {
     /// SQLite allows one writer at a time; a pool of one writer connection
     /// queues writers in the application instead of failing them with
     /// SQLITE_BUSY, and a pool of readers serves reads in parallel (WAL).
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -193,5 +197,8 @@ impl Tx {
 
 /// `$first, $first+1, ...` placeholders for an `IN (...)` list of `n` values.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

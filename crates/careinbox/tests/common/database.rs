@@ -36,7 +36,8 @@ pub struct TestDatabase {
 }
 
 fn server_url() -> String {
-    std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 impl TestDatabase {
@@ -45,7 +46,10 @@ impl TestDatabase {
     pub async fn create(backend: Backend) -> Option<TestDatabase> {
         let dir = std::env::temp_dir().join(format!("careinbox-test-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).expect("a temporary folder");
-        let mut db = TestDatabase { dir, postgres: None };
+        let mut db = TestDatabase {
+            dir,
+            postgres: None,
+        };
         if backend == Backend::Sqlite {
             return Some(db);
         }
@@ -89,12 +93,16 @@ impl Drop for TestDatabase {
             // Drop runs outside async code; a short thread with its own
             // runtime removes the database once the servers are gone.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
                 if let Ok(runtime) = runtime {
                     runtime.block_on(async {
                         if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
                             let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                            let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
+                            let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                                .execute(&mut conn)
+                                .await;
                         }
                     });
                 }

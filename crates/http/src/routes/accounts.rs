@@ -16,9 +16,16 @@ use crate::extract::{Auth, Body, Ids, QueryParams};
 /// Log in with email and password; answers a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "session", request_body = dto::Login,
     responses((status = 200, body = dto::Token), (status = 401, body = Problem)))]
-pub async fn login(State(app): State<AppState>, ip: crate::ClientIp, Body(body): Body<dto::Login>) -> ApiResult<Json<dto::Token>> {
+pub async fn login(
+    State(app): State<AppState>,
+    ip: crate::ClientIp,
+    Body(body): Body<dto::Login>,
+) -> ApiResult<Json<dto::Token>> {
     let (token, expires) = app.service.login(&body.email, &body.password, ip.0).await?;
-    Ok(Json(dto::Token { token, expires_at: rfc3339(expires) }))
+    Ok(Json(dto::Token {
+        token,
+        expires_at: rfc3339(expires),
+    }))
 }
 
 /// End the session of this bearer token.
@@ -43,7 +50,11 @@ pub async fn me(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<dto::
         teams: me
             .teams
             .into_iter()
-            .map(|t| dto::MyTeam { id: t.team.id.0, name: t.team.name, role: t.role.as_str().into() })
+            .map(|t| dto::MyTeam {
+                id: t.team.id.0,
+                name: t.team.name,
+                role: t.role.as_str().into(),
+            })
             .collect(),
         inboxes: me
             .inboxes
@@ -57,7 +68,9 @@ pub async fn me(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<dto::
                 unread,
             })
             .collect(),
-        personal: dto::PersonalView { unread: me.personal_unread },
+        personal: dto::PersonalView {
+            unread: me.personal_unread,
+        },
     }))
 }
 
@@ -65,7 +78,11 @@ pub async fn me(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<dto::
 #[utoipa::path(post, path = "/api/v1/admin/teams", tag = "admin", security(("bearer" = [])),
     request_body = dto::NewTeam,
     responses((status = 201, body = Created), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_team(State(app): State<AppState>, auth: Auth, Body(body): Body<dto::NewTeam>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn create_team(
+    State(app): State<AppState>,
+    auth: Auth,
+    Body(body): Body<dto::NewTeam>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let name = Name::parse("name", &body.name)?;
     let id = app.service.create_team(&auth.caller, name).await?;
     Ok(created(id.0))
@@ -75,7 +92,11 @@ pub async fn create_team(State(app): State<AppState>, auth: Auth, Body(body): Bo
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])),
     request_body = dto::NewUser,
     responses((status = 201, body = Created), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_user(State(app): State<AppState>, auth: Auth, Body(body): Body<dto::NewUser>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn create_user(
+    State(app): State<AppState>,
+    auth: Auth,
+    Body(body): Body<dto::NewUser>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let account = careinbox_service::NewAccount {
         email: Email::parse(&body.email)?,
         name: Name::parse("name", &body.name)?,
@@ -90,8 +111,14 @@ pub async fn create_user(State(app): State<AppState>, auth: Auth, Body(body): Bo
 #[utoipa::path(delete, path = "/api/v1/admin/users/{user}", tag = "admin", security(("bearer" = [])),
     params(("user" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn deactivate_user(State(app): State<AppState>, auth: Auth, Ids(user): Ids<Uuid>) -> ApiResult<StatusCode> {
-    app.service.deactivate_user(&auth.caller, UserId(user)).await?;
+pub async fn deactivate_user(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(user): Ids<Uuid>,
+) -> ApiResult<StatusCode> {
+    app.service
+        .deactivate_user(&auth.caller, UserId(user))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -99,7 +126,11 @@ pub async fn deactivate_user(State(app): State<AppState>, auth: Auth, Ids(user):
 #[utoipa::path(post, path = "/api/v1/admin/networks", tag = "admin", security(("bearer" = [])),
     request_body = dto::NewNetwork,
     responses((status = 201, body = Created), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_network(State(app): State<AppState>, auth: Auth, Body(body): Body<dto::NewNetwork>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn create_network(
+    State(app): State<AppState>,
+    auth: Auth,
+    Body(body): Body<dto::NewNetwork>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let name = Name::parse("name", &body.name)?;
     let id = app.service.create_network(&auth.caller, name).await?;
     Ok(created(id.0))
@@ -109,8 +140,15 @@ pub async fn create_network(State(app): State<AppState>, auth: Auth, Body(body):
 #[utoipa::path(post, path = "/api/v1/networks/{network}/teams", tag = "admin", security(("bearer" = [])),
     params(("network" = Uuid, Path)), request_body = dto::NetworkTeam,
     responses((status = 201, body = Created), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_network_team(State(app): State<AppState>, auth: Auth, Ids(network): Ids<Uuid>, Body(body): Body<dto::NetworkTeam>) -> ApiResult<(StatusCode, Json<Created>)> {
-    app.service.add_network_team(&auth.caller, NetworkId(network), TeamId(body.team)).await?;
+pub async fn add_network_team(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(network): Ids<Uuid>,
+    Body(body): Body<dto::NetworkTeam>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    app.service
+        .add_network_team(&auth.caller, NetworkId(network), TeamId(body.team))
+        .await?;
     Ok(created(body.team))
 }
 
@@ -118,12 +156,21 @@ pub async fn add_network_team(State(app): State<AppState>, auth: Auth, Ids(netwo
 #[utoipa::path(get, path = "/api/v1/teams/{team}/members", tag = "teams", security(("bearer" = [])),
     params(("team" = Uuid, Path)),
     responses((status = 200, body = Vec<dto::Staff>), (status = 404, body = Problem)))]
-pub async fn team_staff(State(app): State<AppState>, auth: Auth, Ids(team): Ids<Uuid>) -> ApiResult<Json<Vec<dto::Staff>>> {
+pub async fn team_staff(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(team): Ids<Uuid>,
+) -> ApiResult<Json<Vec<dto::Staff>>> {
     let staff = app.service.team_staff(&auth.caller, TeamId(team)).await?;
     Ok(Json(
         staff
             .into_iter()
-            .map(|s| dto::Staff { id: s.user.0, name: s.name, profession: s.profession, role: s.role.as_str().into() })
+            .map(|s| dto::Staff {
+                id: s.user.0,
+                name: s.name,
+                profession: s.profession,
+                role: s.role.as_str().into(),
+            })
             .collect(),
     ))
 }
@@ -132,9 +179,16 @@ pub async fn team_staff(State(app): State<AppState>, auth: Auth, Ids(team): Ids<
 #[utoipa::path(post, path = "/api/v1/teams/{team}/members", tag = "teams", security(("bearer" = [])),
     params(("team" = Uuid, Path)), request_body = dto::NewTeamMember,
     responses((status = 201, body = Created), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_team_member(State(app): State<AppState>, auth: Auth, Ids(team): Ids<Uuid>, Body(body): Body<dto::NewTeamMember>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn add_team_member(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(team): Ids<Uuid>,
+    Body(body): Body<dto::NewTeamMember>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let role = TeamRole::parse(&body.role)?;
-    app.service.add_team_member(&auth.caller, TeamId(team), UserId(body.user), role).await?;
+    app.service
+        .add_team_member(&auth.caller, TeamId(team), UserId(body.user), role)
+        .await?;
     Ok(created(body.user))
 }
 
@@ -142,8 +196,14 @@ pub async fn add_team_member(State(app): State<AppState>, auth: Auth, Ids(team):
 #[utoipa::path(delete, path = "/api/v1/teams/{team}/members/{user}", tag = "teams", security(("bearer" = [])),
     params(("team" = Uuid, Path), ("user" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn remove_team_member(State(app): State<AppState>, auth: Auth, Ids((team, user)): Ids<(Uuid, Uuid)>) -> ApiResult<StatusCode> {
-    app.service.remove_team_member(&auth.caller, TeamId(team), UserId(user)).await?;
+pub async fn remove_team_member(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids((team, user)): Ids<(Uuid, Uuid)>,
+) -> ApiResult<StatusCode> {
+    app.service
+        .remove_team_member(&auth.caller, TeamId(team), UserId(user))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -152,10 +212,21 @@ pub async fn remove_team_member(State(app): State<AppState>, auth: Auth, Ids((te
 #[utoipa::path(get, path = "/api/v1/teams/{team}/audit", tag = "teams", security(("bearer" = [])),
     params(("team" = Uuid, Path), dto::PageQuery),
     responses((status = 200, body = dto::Page<dto::AuditItem>), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn team_audit(State(app): State<AppState>, auth: Auth, Ids(team): Ids<Uuid>, QueryParams(q): QueryParams<dto::PageQuery>) -> ApiResult<Json<dto::Page<dto::AuditItem>>> {
+pub async fn team_audit(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(team): Ids<Uuid>,
+    QueryParams(q): QueryParams<dto::PageQuery>,
+) -> ApiResult<Json<dto::Page<dto::AuditItem>>> {
     let cursor = parse_cursor(q.cursor.as_deref())?;
-    let page = app.service.team_audit(&auth.caller, TeamId(team), cursor, q.limit).await?;
-    Ok(Json(dto::Page::new(page.items.into_iter().map(Into::into).collect(), page.next_cursor)))
+    let page = app
+        .service
+        .team_audit(&auth.caller, TeamId(team), cursor, q.limit)
+        .await?;
+    Ok(Json(dto::Page::new(
+        page.items.into_iter().map(Into::into).collect(),
+        page.next_cursor,
+    )))
 }
 
 /// Professionals and shared inboxes the caller may address, with each
@@ -163,8 +234,15 @@ pub async fn team_audit(State(app): State<AppState>, auth: Auth, Ids(team): Ids<
 #[utoipa::path(get, path = "/api/v1/directory", tag = "directory", security(("bearer" = [])),
     params(dto::DirectoryQuery),
     responses((status = 200, body = dto::Directory), (status = 401, body = Problem)))]
-pub async fn directory(State(app): State<AppState>, auth: Auth, QueryParams(q): QueryParams<dto::DirectoryQuery>) -> ApiResult<Json<dto::Directory>> {
-    let (users, inboxes) = app.service.directory(&auth.caller, q.q.as_deref().unwrap_or("")).await?;
+pub async fn directory(
+    State(app): State<AppState>,
+    auth: Auth,
+    QueryParams(q): QueryParams<dto::DirectoryQuery>,
+) -> ApiResult<Json<dto::Directory>> {
+    let (users, inboxes) = app
+        .service
+        .directory(&auth.caller, q.q.as_deref().unwrap_or(""))
+        .await?;
     Ok(Json(dto::Directory {
         professionals: users
             .into_iter()

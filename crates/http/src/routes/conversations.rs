@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use careinbox_domain::{ConversationId, Error, InboxId, MessageBody, MessageId, Subject, UserId, View};
+use careinbox_domain::{
+    ConversationId, Error, InboxId, MessageBody, MessageId, Subject, UserId, View,
+};
 use careinbox_service::storage::ViewOf;
 use careinbox_service::{NewConversation, NewParticipant, parse_cursor};
 use uuid::Uuid;
@@ -19,7 +21,11 @@ use crate::extract::{Auth, Body, Ids, QueryParams};
 #[utoipa::path(post, path = "/api/v1/conversations", tag = "conversations", security(("bearer" = [])),
     request_body = dto::StartConversation,
     responses((status = 201, body = dto::Started), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn start(State(app): State<AppState>, auth: Auth, Body(body): Body<dto::StartConversation>) -> ApiResult<(StatusCode, Json<dto::Started>)> {
+pub async fn start(
+    State(app): State<AppState>,
+    auth: Auth,
+    Body(body): Body<dto::StartConversation>,
+) -> ApiResult<(StatusCode, Json<dto::Started>)> {
     let subject = Subject::parse("subject", &body.subject);
     let message = MessageBody::parse(&body.body);
     let (subject, message) = match (subject, message) {
@@ -34,40 +40,81 @@ pub async fn start(State(app): State<AppState>, auth: Auth, Body(body): Body<dto
         from_inbox: body.from_inbox.map(InboxId),
     };
     let (id, message) = app.service.start_conversation(&auth.caller, new).await?;
-    Ok((StatusCode::CREATED, Json(dto::Started { id: id.0, message: message.0 })))
+    Ok((
+        StatusCode::CREATED,
+        Json(dto::Started {
+            id: id.0,
+            message: message.0,
+        }),
+    ))
 }
 
 /// The conversation's parties and participants with their sources.
 #[utoipa::path(get, path = "/api/v1/conversations/{conversation}", tag = "conversations", security(("bearer" = [])),
     params(("conversation" = Uuid, Path)),
     responses((status = 200, body = dto::Conversation), (status = 404, body = Problem)))]
-pub async fn get(State(app): State<AppState>, auth: Auth, Ids(c): Ids<Uuid>) -> ApiResult<Json<dto::Conversation>> {
-    let detail = app.service.conversation(&auth.caller, ConversationId(c)).await?;
+pub async fn get(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(c): Ids<Uuid>,
+) -> ApiResult<Json<dto::Conversation>> {
+    let detail = app
+        .service
+        .conversation(&auth.caller, ConversationId(c))
+        .await?;
     let participants = detail
         .participants
         .into_iter()
-        .map(|p| dto::Participant { user: p.user.0, name: p.name, profession: p.profession, via: p.via.map(|i| i.0) })
+        .map(|p| dto::Participant {
+            user: p.user.0,
+            name: p.name,
+            profession: p.profession,
+            via: p.via.map(|i| i.0),
+        })
         .collect();
-    Ok(Json(dto::Conversation::new(detail.conversation, detail.inboxes, participants)))
+    Ok(Json(dto::Conversation::new(
+        detail.conversation,
+        detail.inboxes,
+        participants,
+    )))
 }
 
 /// The timeline: messages and system events, oldest first.
 #[utoipa::path(get, path = "/api/v1/conversations/{conversation}/messages", tag = "conversations", security(("bearer" = [])),
     params(("conversation" = Uuid, Path), dto::PageQuery),
     responses((status = 200, body = dto::Page<dto::TimelineItem>), (status = 404, body = Problem)))]
-pub async fn timeline(State(app): State<AppState>, auth: Auth, Ids(c): Ids<Uuid>, QueryParams(q): QueryParams<dto::PageQuery>) -> ApiResult<Json<dto::Page<dto::TimelineItem>>> {
+pub async fn timeline(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(c): Ids<Uuid>,
+    QueryParams(q): QueryParams<dto::PageQuery>,
+) -> ApiResult<Json<dto::Page<dto::TimelineItem>>> {
     let after = parse_cursor(q.cursor.as_deref())?;
-    let page = app.service.timeline(&auth.caller, ConversationId(c), after, q.limit).await?;
-    Ok(Json(dto::Page::new(page.items.into_iter().map(Into::into).collect(), page.next_cursor)))
+    let page = app
+        .service
+        .timeline(&auth.caller, ConversationId(c), after, q.limit)
+        .await?;
+    Ok(Json(dto::Page::new(
+        page.items.into_iter().map(Into::into).collect(),
+        page.next_cursor,
+    )))
 }
 
 /// Post a message.
 #[utoipa::path(post, path = "/api/v1/conversations/{conversation}/messages", tag = "conversations", security(("bearer" = [])),
     params(("conversation" = Uuid, Path)), request_body = dto::NewMessage,
     responses((status = 201, body = Created), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
-pub async fn post_message(State(app): State<AppState>, auth: Auth, Ids(c): Ids<Uuid>, Body(body): Body<dto::NewMessage>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn post_message(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(c): Ids<Uuid>,
+    Body(body): Body<dto::NewMessage>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let message = MessageBody::parse(&body.body)?;
-    let id = app.service.post_message(&auth.caller, ConversationId(c), message).await?;
+    let id = app
+        .service
+        .post_message(&auth.caller, ConversationId(c), message)
+        .await?;
     Ok(created(id.0))
 }
 
@@ -75,13 +122,20 @@ pub async fn post_message(State(app): State<AppState>, auth: Auth, Ids(c): Ids<U
 #[utoipa::path(post, path = "/api/v1/conversations/{conversation}/participants", tag = "conversations", security(("bearer" = [])),
     params(("conversation" = Uuid, Path)), request_body = dto::NewParticipant,
     responses((status = 201, body = Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_participant(State(app): State<AppState>, auth: Auth, Ids(c): Ids<Uuid>, Body(body): Body<dto::NewParticipant>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn add_participant(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(c): Ids<Uuid>,
+    Body(body): Body<dto::NewParticipant>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let (who, id) = match (body.user, body.inbox) {
         (Some(user), None) => (NewParticipant::User(UserId(user)), user),
         (None, Some(inbox)) => (NewParticipant::Inbox(InboxId(inbox)), inbox),
         _ => return Err(Error::invalid("body", "give either user or inbox").into()),
     };
-    app.service.add_participant(&auth.caller, ConversationId(c), who).await?;
+    app.service
+        .add_participant(&auth.caller, ConversationId(c), who)
+        .await?;
     Ok(created(id))
 }
 
@@ -89,8 +143,15 @@ pub async fn add_participant(State(app): State<AppState>, auth: Auth, Ids(c): Id
 #[utoipa::path(put, path = "/api/v1/conversations/{conversation}/read", tag = "conversations", security(("bearer" = [])),
     params(("conversation" = Uuid, Path)), request_body = dto::ReadPosition,
     responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn mark_read(State(app): State<AppState>, auth: Auth, Ids(c): Ids<Uuid>, Body(body): Body<dto::ReadPosition>) -> ApiResult<StatusCode> {
-    app.service.mark_read(&auth.caller, ConversationId(c), MessageId(body.message)).await?;
+pub async fn mark_read(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(c): Ids<Uuid>,
+    Body(body): Body<dto::ReadPosition>,
+) -> ApiResult<StatusCode> {
+    app.service
+        .mark_read(&auth.caller, ConversationId(c), MessageId(body.message))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -98,19 +159,35 @@ pub async fn mark_read(State(app): State<AppState>, auth: Auth, Ids(c): Ids<Uuid
 #[utoipa::path(get, path = "/api/v1/me/conversations", tag = "conversations", security(("bearer" = [])),
     params(dto::ViewQuery),
     responses((status = 200, body = dto::Page<dto::ConversationSummary>), (status = 401, body = Problem)))]
-pub async fn personal_view(State(app): State<AppState>, auth: Auth, QueryParams(q): QueryParams<dto::ViewQuery>) -> ApiResult<Json<dto::Page<dto::ConversationSummary>>> {
+pub async fn personal_view(
+    State(app): State<AppState>,
+    auth: Auth,
+    QueryParams(q): QueryParams<dto::ViewQuery>,
+) -> ApiResult<Json<dto::Page<dto::ConversationSummary>>> {
     let view = View::parse(q.view.as_deref().unwrap_or("active"))?;
     let cursor = parse_cursor(q.cursor.as_deref())?;
-    let page = app.service.personal_view(&auth.caller, view, cursor, q.limit).await?;
-    Ok(Json(dto::Page::new(page.items.into_iter().map(Into::into).collect(), page.next_cursor)))
+    let page = app
+        .service
+        .personal_view(&auth.caller, view, cursor, q.limit)
+        .await?;
+    Ok(Json(dto::Page::new(
+        page.items.into_iter().map(Into::into).collect(),
+        page.next_cursor,
+    )))
 }
 
 /// Archive in the personal view (direct participants, R10).
 #[utoipa::path(put, path = "/api/v1/me/archive/{conversation}", tag = "conversations", security(("bearer" = [])),
     params(("conversation" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn archive(State(app): State<AppState>, auth: Auth, Ids(c): Ids<Uuid>) -> ApiResult<StatusCode> {
-    app.service.set_archived(&auth.caller, ConversationId(c), ViewOf::Personal, true).await?;
+pub async fn archive(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(c): Ids<Uuid>,
+) -> ApiResult<StatusCode> {
+    app.service
+        .set_archived(&auth.caller, ConversationId(c), ViewOf::Personal, true)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -118,7 +195,13 @@ pub async fn archive(State(app): State<AppState>, auth: Auth, Ids(c): Ids<Uuid>)
 #[utoipa::path(delete, path = "/api/v1/me/archive/{conversation}", tag = "conversations", security(("bearer" = [])),
     params(("conversation" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn unarchive(State(app): State<AppState>, auth: Auth, Ids(c): Ids<Uuid>) -> ApiResult<StatusCode> {
-    app.service.set_archived(&auth.caller, ConversationId(c), ViewOf::Personal, false).await?;
+pub async fn unarchive(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(c): Ids<Uuid>,
+) -> ApiResult<StatusCode> {
+    app.service
+        .set_archived(&auth.caller, ConversationId(c), ViewOf::Personal, false)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -21,8 +21,15 @@ use crate::extract::Auth;
     params(("Last-Event-ID" = Option<String>, Header, description = "resume after this event")),
     responses((status = 200, content_type = "text/event-stream", body = String),
         (status = 401, body = Problem), (status = 429, body = Problem)))]
-pub async fn stream(State(app): State<AppState>, auth: Auth, headers: HeaderMap) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let last_event_id = match headers.get("last-event-id").map(|v| v.to_str().map(str::parse::<i64>)) {
+pub async fn stream(
+    State(app): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let last_event_id = match headers
+        .get("last-event-id")
+        .map(|v| v.to_str().map(str::parse::<i64>))
+    {
         None => None,
         Some(Ok(Ok(id))) if id >= 0 => Some(id),
         Some(_) => return Err(Error::Malformed("Last-Event-ID is not an event id".into()).into()),
@@ -31,7 +38,10 @@ pub async fn stream(State(app): State<AppState>, auth: Auth, headers: HeaderMap)
     let events = futures_util::stream::unfold(subscription, |mut s| async move {
         let item = s.next().await?;
         let event = match item {
-            StreamItem::Event(e) => Event::default().id(e.seq.to_string()).event(e.kind.clone()).data(e.data.clone()),
+            StreamItem::Event(e) => Event::default()
+                .id(e.seq.to_string())
+                .event(e.kind.clone())
+                .data(e.data.clone()),
             StreamItem::Reset => Event::default().event("reset").data("{}"),
         };
         Some((Ok(event), s))

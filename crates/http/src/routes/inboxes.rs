@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use careinbox_domain::{ConversationId, Description, Guidelines, InboxId, Name, TeamId, UserId, View};
+use careinbox_domain::{
+    ConversationId, Description, Guidelines, InboxId, Name, TeamId, UserId, View,
+};
 use careinbox_service::storage::ViewOf;
 use careinbox_service::{InboxChanges, parse_cursor};
 use uuid::Uuid;
@@ -19,11 +21,19 @@ use crate::extract::{Auth, Body, Ids, QueryParams};
 #[utoipa::path(post, path = "/api/v1/teams/{team}/inboxes", tag = "inboxes", security(("bearer" = [])),
     params(("team" = Uuid, Path)), request_body = dto::NewInbox,
     responses((status = 201, body = Created), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn create(State(app): State<AppState>, auth: Auth, Ids(team): Ids<Uuid>, Body(body): Body<dto::NewInbox>) -> ApiResult<(StatusCode, Json<Created>)> {
+pub async fn create(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(team): Ids<Uuid>,
+    Body(body): Body<dto::NewInbox>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
     let name = Name::parse("name", &body.name)?;
     let description = Description::parse("description", &body.description)?;
     let guidelines = Guidelines::parse("guidelines", &body.guidelines)?;
-    let id = app.service.create_inbox(&auth.caller, TeamId(team), name, description, guidelines).await?;
+    let id = app
+        .service
+        .create_inbox(&auth.caller, TeamId(team), name, description, guidelines)
+        .await?;
     Ok(created(id.0))
 }
 
@@ -31,34 +41,77 @@ pub async fn create(State(app): State<AppState>, auth: Auth, Ids(team): Ids<Uuid
 #[utoipa::path(get, path = "/api/v1/inboxes/{inbox}", tag = "inboxes", security(("bearer" = [])),
     params(("inbox" = Uuid, Path)),
     responses((status = 200, body = dto::Inbox), (status = 404, body = Problem)))]
-pub async fn get(State(app): State<AppState>, auth: Auth, Ids(inbox): Ids<Uuid>) -> ApiResult<Json<dto::Inbox>> {
-    Ok(Json(app.service.inbox(&auth.caller, InboxId(inbox)).await?.into()))
+pub async fn get(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(inbox): Ids<Uuid>,
+) -> ApiResult<Json<dto::Inbox>> {
+    Ok(Json(
+        app.service
+            .inbox(&auth.caller, InboxId(inbox))
+            .await?
+            .into(),
+    ))
 }
 
 /// Rename, describe, set guidelines, deactivate (inbox managers, team admins).
 #[utoipa::path(patch, path = "/api/v1/inboxes/{inbox}", tag = "inboxes", security(("bearer" = [])),
     params(("inbox" = Uuid, Path)), request_body = dto::InboxPatch,
     responses((status = 200, body = dto::Inbox), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn update(State(app): State<AppState>, auth: Auth, Ids(inbox): Ids<Uuid>, Body(body): Body<dto::InboxPatch>) -> ApiResult<Json<dto::Inbox>> {
+pub async fn update(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(inbox): Ids<Uuid>,
+    Body(body): Body<dto::InboxPatch>,
+) -> ApiResult<Json<dto::Inbox>> {
     let changes = InboxChanges {
-        name: body.name.as_deref().map(|n| Name::parse("name", n)).transpose()?,
-        description: body.description.as_deref().map(|d| Description::parse("description", d)).transpose()?,
-        guidelines: body.guidelines.as_deref().map(|g| Guidelines::parse("guidelines", g)).transpose()?,
+        name: body
+            .name
+            .as_deref()
+            .map(|n| Name::parse("name", n))
+            .transpose()?,
+        description: body
+            .description
+            .as_deref()
+            .map(|d| Description::parse("description", d))
+            .transpose()?,
+        guidelines: body
+            .guidelines
+            .as_deref()
+            .map(|g| Guidelines::parse("guidelines", g))
+            .transpose()?,
         active: body.active,
     };
-    Ok(Json(app.service.update_inbox(&auth.caller, InboxId(inbox), changes).await?.into()))
+    Ok(Json(
+        app.service
+            .update_inbox(&auth.caller, InboxId(inbox), changes)
+            .await?
+            .into(),
+    ))
 }
 
 /// The inbox's members (staff of the inbox's team only, R15).
 #[utoipa::path(get, path = "/api/v1/inboxes/{inbox}/members", tag = "inboxes", security(("bearer" = [])),
     params(("inbox" = Uuid, Path)),
     responses((status = 200, body = Vec<dto::InboxMember>), (status = 404, body = Problem)))]
-pub async fn members(State(app): State<AppState>, auth: Auth, Ids(inbox): Ids<Uuid>) -> ApiResult<Json<Vec<dto::InboxMember>>> {
-    let members = app.service.inbox_members(&auth.caller, InboxId(inbox)).await?;
+pub async fn members(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(inbox): Ids<Uuid>,
+) -> ApiResult<Json<Vec<dto::InboxMember>>> {
+    let members = app
+        .service
+        .inbox_members(&auth.caller, InboxId(inbox))
+        .await?;
     Ok(Json(
         members
             .into_iter()
-            .map(|m| dto::InboxMember { id: m.user.0, name: m.name, profession: m.profession, manager: m.manager })
+            .map(|m| dto::InboxMember {
+                id: m.user.0,
+                name: m.name,
+                profession: m.profession,
+                manager: m.manager,
+            })
             .collect(),
     ))
 }
@@ -68,8 +121,20 @@ pub async fn members(State(app): State<AppState>, auth: Auth, Ids(inbox): Ids<Uu
 #[utoipa::path(post, path = "/api/v1/inboxes/{inbox}/members", tag = "inboxes", security(("bearer" = [])),
     params(("inbox" = Uuid, Path)), request_body = dto::NewInboxMember,
     responses((status = 201, body = Created), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_member(State(app): State<AppState>, auth: Auth, Ids(inbox): Ids<Uuid>, Body(body): Body<dto::NewInboxMember>) -> ApiResult<(StatusCode, Json<Created>)> {
-    app.service.add_inbox_member(&auth.caller, InboxId(inbox), UserId(body.user), body.manager).await?;
+pub async fn add_member(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(inbox): Ids<Uuid>,
+    Body(body): Body<dto::NewInboxMember>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    app.service
+        .add_inbox_member(
+            &auth.caller,
+            InboxId(inbox),
+            UserId(body.user),
+            body.manager,
+        )
+        .await?;
     Ok(created(body.user))
 }
 
@@ -77,8 +142,14 @@ pub async fn add_member(State(app): State<AppState>, auth: Auth, Ids(inbox): Ids
 #[utoipa::path(delete, path = "/api/v1/inboxes/{inbox}/members/{user}", tag = "inboxes", security(("bearer" = [])),
     params(("inbox" = Uuid, Path), ("user" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn remove_member(State(app): State<AppState>, auth: Auth, Ids((inbox, user)): Ids<(Uuid, Uuid)>) -> ApiResult<StatusCode> {
-    app.service.remove_inbox_member(&auth.caller, InboxId(inbox), UserId(user)).await?;
+pub async fn remove_member(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids((inbox, user)): Ids<(Uuid, Uuid)>,
+) -> ApiResult<StatusCode> {
+    app.service
+        .remove_inbox_member(&auth.caller, InboxId(inbox), UserId(user))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -87,20 +158,37 @@ pub async fn remove_member(State(app): State<AppState>, auth: Auth, Ids((inbox, 
 #[utoipa::path(get, path = "/api/v1/inboxes/{inbox}/conversations", tag = "inboxes", security(("bearer" = [])),
     params(("inbox" = Uuid, Path), dto::ViewQuery),
     responses((status = 200, body = dto::Page<dto::ConversationSummary>), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn view(State(app): State<AppState>, auth: Auth, Ids(inbox): Ids<Uuid>, QueryParams(q): QueryParams<dto::ViewQuery>) -> ApiResult<Json<dto::Page<dto::ConversationSummary>>> {
+pub async fn view(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(inbox): Ids<Uuid>,
+    QueryParams(q): QueryParams<dto::ViewQuery>,
+) -> ApiResult<Json<dto::Page<dto::ConversationSummary>>> {
     let view = View::parse(q.view.as_deref().unwrap_or("active"))?;
     let cursor = parse_cursor(q.cursor.as_deref())?;
-    let page = app.service.inbox_view(&auth.caller, InboxId(inbox), view, cursor, q.limit).await?;
-    Ok(Json(dto::Page::new(page.items.into_iter().map(Into::into).collect(), page.next_cursor)))
+    let page = app
+        .service
+        .inbox_view(&auth.caller, InboxId(inbox), view, cursor, q.limit)
+        .await?;
+    Ok(Json(dto::Page::new(
+        page.items.into_iter().map(Into::into).collect(),
+        page.next_cursor,
+    )))
 }
 
 /// Archive the conversation within the inbox, for every member (R9).
 #[utoipa::path(put, path = "/api/v1/inboxes/{inbox}/archive/{conversation}", tag = "inboxes", security(("bearer" = [])),
     params(("inbox" = Uuid, Path), ("conversation" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn archive(State(app): State<AppState>, auth: Auth, Ids((inbox, c)): Ids<(Uuid, Uuid)>) -> ApiResult<StatusCode> {
+pub async fn archive(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids((inbox, c)): Ids<(Uuid, Uuid)>,
+) -> ApiResult<StatusCode> {
     let view = ViewOf::Inbox(InboxId(inbox));
-    app.service.set_archived(&auth.caller, ConversationId(c), view, true).await?;
+    app.service
+        .set_archived(&auth.caller, ConversationId(c), view, true)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -108,8 +196,14 @@ pub async fn archive(State(app): State<AppState>, auth: Auth, Ids((inbox, c)): I
 #[utoipa::path(delete, path = "/api/v1/inboxes/{inbox}/archive/{conversation}", tag = "inboxes", security(("bearer" = [])),
     params(("inbox" = Uuid, Path), ("conversation" = Uuid, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn unarchive(State(app): State<AppState>, auth: Auth, Ids((inbox, c)): Ids<(Uuid, Uuid)>) -> ApiResult<StatusCode> {
+pub async fn unarchive(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids((inbox, c)): Ids<(Uuid, Uuid)>,
+) -> ApiResult<StatusCode> {
     let view = ViewOf::Inbox(InboxId(inbox));
-    app.service.set_archived(&auth.caller, ConversationId(c), view, false).await?;
+    app.service
+        .set_archived(&auth.caller, ConversationId(c), view, false)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
