@@ -90,25 +90,30 @@ impl Service {
         };
         let verified = password::verify(password.to_owned(), hash).await?;
 
-        let now = now_us();
-        let mut tx = self.store.write().await?;
-        let mut entry = audit_entry(user, ip, "login", "session");
-        match (user, verified) {
-            (Some(user), true) => {
-                let (token, hash) = password::new_token();
-                let expires = now + self.settings.session_seconds * 1_000_000;
-                tx.insert_session(&hash, user, now, expires).await?;
-                tx.insert_audit(&entry, now).await?;
-                tx.commit().await?;
-                Ok((token, expires))
-            }
-            _ => {
-                entry.outcome = "failure";
-                tx.insert_audit(&entry, now).await?;
-                tx.commit().await?;
-                Err(Error::Unauthenticated)
-            }
-        }
+        let session_seconds = self.settings.session_seconds;
+        let opened = self
+            .write(move |tx| {
+                Box::pin(async move {
+                    let now = now_us();
+                    let mut entry = audit_entry(user, ip, "login", "session");
+                    let opened = match (user, verified) {
+                        (Some(user), true) => {
+                            let (token, hash) = password::new_token();
+                            let expires = now + session_seconds * 1_000_000;
+                            tx.insert_session(&hash, user, now, expires).await?;
+                            Some((token, expires))
+                        }
+                        _ => {
+                            entry.outcome = "failure";
+                            None
+                        }
+                    };
+                    tx.insert_audit(&entry, now).await?;
+                    Ok((opened, vec![]))
+                })
+            })
+            .await?;
+        opened.ok_or(Error::Unauthenticated)
     }
 
     /// The professional behind a bearer token, if the session is valid.
@@ -121,11 +126,16 @@ impl Service {
     }
 
     pub async fn logout(&self, caller: &Caller, token: &str) -> Result<(), Error> {
-        let mut tx = self.store.write().await?;
-        tx.delete_session(&password::token_hash(token)).await?;
-        tx.insert_audit(&audit(caller, "logout", "session"), now_us())
-            .await?;
-        tx.commit().await
+        let entry = audit(caller, "logout", "session");
+        let hash = password::token_hash(token);
+        self.write(move |tx| {
+            Box::pin(async move {
+                tx.delete_session(&hash).await?;
+                tx.insert_audit(&entry, now_us()).await?;
+                Ok(((), vec![]))
+            })
+        })
+        .await
     }
 
     pub async fn me(&self, caller: &Caller) -> Result<Me, Error> {
@@ -160,67 +170,92 @@ impl Service {
     pub async fn create_team(&self, caller: &Caller, name: Name) -> Result<TeamId, Error> {
         require_instance_admin(caller)?;
         let id = TeamId::new();
-        let mut tx = self.store.write().await?;
-        tx.insert_team(id, name.as_str(), now_us()).await?;
-        let mut entry = audit(caller, "team.create", "team");
-        entry.object_id = Some(id.0);
-        entry.team = Some(id);
-        tx.insert_audit(&entry, now_us()).await?;
-        self.commit(tx, vec![]).await?;
-        Ok(id)
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                tx.insert_team(id, name.as_str(), now_us()).await?;
+                let mut entry = audit(caller, "team.create", "team");
+                entry.object_id = Some(id.0);
+                entry.team = Some(id);
+                tx.insert_audit(&entry, now_us()).await?;
+
+                Ok((id, vec![]))
+            })
+        })
+        .await
     }
 
     pub async fn create_user(&self, caller: &Caller, account: NewAccount) -> Result<UserId, Error> {
         require_instance_admin(caller)?;
         let hash = password::hash(account.password.expose().to_owned()).await?;
         let id = UserId::new();
-        let user = NewUser {
-            id,
-            email: account.email.as_str(),
-            name: account.name.as_str(),
-            profession: account.profession.as_str(),
-            password_hash: &hash,
-            instance_admin: false,
-        };
-        let mut tx = self.store.write().await?;
-        tx.insert_user(&user, now_us()).await?;
-        let mut entry = audit(caller, "user.create", "user");
-        entry.object_id = Some(id.0);
-        entry.subject_user = Some(id);
-        tx.insert_audit(&entry, now_us()).await?;
-        self.commit(tx, vec![]).await?;
-        Ok(id)
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                let user = NewUser {
+                    id,
+                    email: account.email.as_str(),
+                    name: account.name.as_str(),
+                    profession: account.profession.as_str(),
+                    password_hash: &hash,
+                    instance_admin: false,
+                };
+                tx.insert_user(&user, now_us()).await?;
+                let mut entry = audit(caller, "user.create", "user");
+                entry.object_id = Some(id.0);
+                entry.subject_user = Some(id);
+                tx.insert_audit(&entry, now_us()).await?;
+
+                Ok((id, vec![]))
+            })
+        })
+        .await
     }
 
     /// R17: deactivating an account ends its sessions and removes it from
     /// every inbox, applying R6.
     pub async fn deactivate_user(&self, caller: &Caller, user: UserId) -> Result<(), Error> {
         require_instance_admin(caller)?;
-        let mut tx = self.store.write().await?;
-        if !tx.deactivate_user(user).await? {
-            return Err(Error::NotFound);
-        }
-        let now = now_us();
-        tx.delete_sessions_of(user, now).await?;
-        let mut events = self.leave_inboxes(&mut tx, caller, user, None).await?;
-        let mut entry = audit(caller, "user.deactivate", "user");
-        entry.object_id = Some(user.0);
-        entry.subject_user = Some(user);
-        tx.insert_audit(&entry, now).await?;
-        events.push(Event::new("account_deactivated").user(user));
-        self.commit(tx, events).await
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                if !tx.deactivate_user(user).await? {
+                    return Err(Error::NotFound);
+                }
+                let now = now_us();
+                tx.delete_sessions_of(user, now).await?;
+                let mut events = Self::leave_inboxes(tx, caller, user, None).await?;
+                let mut entry = audit(caller, "user.deactivate", "user");
+                entry.object_id = Some(user.0);
+                entry.subject_user = Some(user);
+                tx.insert_audit(&entry, now).await?;
+                events.push(Event::new("account_deactivated").user(user));
+
+                Ok(((), events))
+            })
+        })
+        .await
     }
 
     pub async fn create_network(&self, caller: &Caller, name: Name) -> Result<NetworkId, Error> {
         require_instance_admin(caller)?;
         let id = NetworkId::new();
-        let mut tx = self.store.write().await?;
-        tx.insert_network(id, name.as_str(), now_us()).await?;
-        let mut entry = audit(caller, "network.create", "network");
-        entry.object_id = Some(id.0);
-        tx.insert_audit(&entry, now_us()).await?;
-        self.commit(tx, vec![]).await?;
-        Ok(id)
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                tx.insert_network(id, name.as_str(), now_us()).await?;
+                let mut entry = audit(caller, "network.create", "network");
+                entry.object_id = Some(id.0);
+                tx.insert_audit(&entry, now_us()).await?;
+
+                Ok((id, vec![]))
+            })
+        })
+        .await
     }
 
     pub async fn add_network_team(
@@ -230,19 +265,26 @@ impl Service {
         team: TeamId,
     ) -> Result<(), Error> {
         require_instance_admin(caller)?;
-        let mut tx = self.store.write().await?;
-        if !tx.network_exists(network).await? {
-            return Err(Error::NotFound);
-        }
-        if tx.team(team).await?.is_none() {
-            return Err(Error::invalid("team", "unknown team"));
-        }
-        tx.insert_network_team(network, team).await?;
-        let mut entry = audit(caller, "network.add_team", "network");
-        entry.object_id = Some(network.0);
-        entry.team = Some(team);
-        tx.insert_audit(&entry, now_us()).await?;
-        self.commit(tx, vec![]).await
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                if !tx.network_exists(network).await? {
+                    return Err(Error::NotFound);
+                }
+                if tx.team(team).await?.is_none() {
+                    return Err(Error::invalid("team", "unknown team"));
+                }
+                tx.insert_network_team(network, team).await?;
+                let mut entry = audit(caller, "network.add_team", "network");
+                entry.object_id = Some(network.0);
+                entry.team = Some(team);
+                tx.insert_audit(&entry, now_us()).await?;
+
+                Ok(((), vec![]))
+            })
+        })
+        .await
     }
 
     /// Team staff: team admins manage it; the instance admin appoints a new
@@ -254,19 +296,26 @@ impl Service {
         user: UserId,
         role: TeamRole,
     ) -> Result<(), Error> {
-        let mut tx = self.store.write().await?;
-        self.require_team_admin(&mut tx, caller, team).await?;
-        if !tx.user(user).await?.is_some_and(|u| u.active) {
-            return Err(Error::invalid("user", "unknown user"));
-        }
-        tx.insert_team_member(team, user, role).await?;
-        let mut entry = audit(caller, "team.member_add", "team");
-        entry.object_id = Some(team.0);
-        entry.team = Some(team);
-        entry.subject_user = Some(user);
-        tx.insert_audit(&entry, now_us()).await?;
-        let event = Event::new("team_changed").user(user);
-        self.commit(tx, vec![event]).await
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                Self::require_team_admin(tx, caller, team).await?;
+                if !tx.user(user).await?.is_some_and(|u| u.active) {
+                    return Err(Error::invalid("user", "unknown user"));
+                }
+                tx.insert_team_member(team, user, role).await?;
+                let mut entry = audit(caller, "team.member_add", "team");
+                entry.object_id = Some(team.0);
+                entry.team = Some(team);
+                entry.subject_user = Some(user);
+                tx.insert_audit(&entry, now_us()).await?;
+                let event = Event::new("team_changed").user(user);
+
+                Ok(((), vec![event]))
+            })
+        })
+        .await
     }
 
     /// R17: leaving a team removes the professional from the team's inboxes,
@@ -277,21 +326,27 @@ impl Service {
         team: TeamId,
         user: UserId,
     ) -> Result<(), Error> {
-        let mut tx = self.store.write().await?;
-        self.require_team_admin(&mut tx, caller, team).await?;
-        let mut events = self
-            .leave_inboxes(&mut tx, caller, user, Some(team))
-            .await?;
-        if !tx.delete_team_member(team, user).await? {
-            return Err(Error::NotFound);
-        }
-        let mut entry = audit(caller, "team.member_remove", "team");
-        entry.object_id = Some(team.0);
-        entry.team = Some(team);
-        entry.subject_user = Some(user);
-        tx.insert_audit(&entry, now_us()).await?;
-        events.push(Event::new("team_changed").user(user));
-        self.commit(tx, events).await
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                Self::require_team_admin(tx, caller, team).await?;
+                let mut events = Self::leave_inboxes(tx, caller, user, Some(team))
+                    .await?;
+                if !tx.delete_team_member(team, user).await? {
+                    return Err(Error::NotFound);
+                }
+                let mut entry = audit(caller, "team.member_remove", "team");
+                entry.object_id = Some(team.0);
+                entry.team = Some(team);
+                entry.subject_user = Some(user);
+                tx.insert_audit(&entry, now_us()).await?;
+                events.push(Event::new("team_changed").user(user));
+
+                Ok(((), events))
+            })
+        })
+        .await
     }
 
     /// Team staff, for staff of the team and the instance admin (R15).
@@ -314,7 +369,7 @@ impl Service {
     ) -> Result<crate::Page<careinbox_storage::AuditRow>, Error> {
         let limit = self.page_size(limit)?;
         let mut tx = self.store.read().await?;
-        self.require_team_admin(&mut tx, caller, team).await?;
+        Self::require_team_admin(&mut tx, caller, team).await?;
         let mut items = tx
             .audit_for_team(team, cursor.unwrap_or(i64::MAX), limit + 1)
             .await?;
@@ -336,7 +391,6 @@ impl Service {
     /// The team, if the caller administers it (team admin or instance admin).
     /// Other staff learn they may not (403); others that it is not there.
     pub(crate) async fn require_team_admin(
-        &self,
         tx: &mut Tx,
         caller: &Caller,
         team: TeamId,

@@ -63,89 +63,95 @@ impl Service {
             return Err(Error::invalid("from_inbox", "is also a recipient"));
         }
 
-        let mut tx = self.store.write().await?;
-        self.check_users_addressable(&mut tx, caller, &new.users)
-            .await?;
-        let mut all_inboxes = new.inboxes.clone();
-        all_inboxes.extend(new.from_inbox);
-        let rows = tx.inboxes(&all_inboxes).await?;
-        let reachable = tx.reachable_teams(caller.user).await?;
-        let teams: Vec<TeamId> = new
-            .inboxes
-            .iter()
-            .map(|id| {
-                rows.iter()
-                    .find(|r| r.id == *id)
-                    .map_or(TeamId(uuid::Uuid::nil()), |r| r.team.id)
-            })
-            .collect();
-        rules::check_addressable(&reachable, &teams)?;
-        if let Some(from) = new.from_inbox {
-            let member = match rows.iter().find(|r| r.id == from) {
-                Some(row) => tx
-                    .inbox_standing(from, row.team.id, caller.user)
-                    .await?
-                    .member
-                    .is_some(),
-                None => false,
-            };
-            if !member {
-                return Err(Error::invalid(
-                    "from_inbox",
-                    "you are not a member of this inbox",
-                ));
-            }
-        }
-        if rows.iter().any(|r| !r.active) {
-            return Err(Conflict::InboxDeactivated.into());
-        }
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                Self::check_users_addressable(tx, caller, &new.users)
+                    .await?;
+                let mut all_inboxes = new.inboxes.clone();
+                all_inboxes.extend(new.from_inbox);
+                let rows = tx.inboxes(&all_inboxes).await?;
+                let reachable = tx.reachable_teams(caller.user).await?;
+                let teams: Vec<TeamId> = new
+                    .inboxes
+                    .iter()
+                    .map(|id| {
+                        rows.iter()
+                            .find(|r| r.id == *id)
+                            .map_or(TeamId(uuid::Uuid::nil()), |r| r.team.id)
+                    })
+                    .collect();
+                rules::check_addressable(&reachable, &teams)?;
+                if let Some(from) = new.from_inbox {
+                    let member = match rows.iter().find(|r| r.id == from) {
+                        Some(row) => tx
+                            .inbox_standing(from, row.team.id, caller.user)
+                            .await?
+                            .member
+                            .is_some(),
+                        None => false,
+                    };
+                    if !member {
+                        return Err(Error::invalid(
+                            "from_inbox",
+                            "you are not a member of this inbox",
+                        ));
+                    }
+                }
+                if rows.iter().any(|r| !r.active) {
+                    return Err(Conflict::InboxDeactivated.into());
+                }
 
-        let id = ConversationId::new();
-        let now = now_us();
-        tx.insert_conversation(id, new.subject.as_str(), caller.user, now)
-            .await?;
-        let mut locked = all_inboxes.clone();
-        locked.sort();
-        for inbox in &locked {
-            tx.lock_inbox(*inbox, false).await?;
-        }
-        match new.from_inbox {
-            Some(from) => {
-                tx.insert_party_inbox(id, from, caller.user, now).await?;
-                tx.link_inbox_members(id, from, now).await?;
-            }
-            None => {
-                tx.insert_participation(id, caller.user, Source::Direct, now)
-                    .await?
-            }
-        }
-        for user in &new.users {
-            tx.insert_participation(id, *user, Source::Direct, now)
+                let id = ConversationId::new();
+                let now = now_us();
+                tx.insert_conversation(id, new.subject.as_str(), caller.user, now)
+                    .await?;
+                let mut locked = all_inboxes.clone();
+                locked.sort();
+                for inbox in &locked {
+                    tx.lock_inbox(*inbox, false).await?;
+                }
+                match new.from_inbox {
+                    Some(from) => {
+                        tx.insert_party_inbox(id, from, caller.user, now).await?;
+                        tx.link_inbox_members(id, from, now).await?;
+                    }
+                    None => {
+                        tx.insert_participation(id, caller.user, Source::Direct, now)
+                            .await?
+                    }
+                }
+                for user in &new.users {
+                    tx.insert_participation(id, *user, Source::Direct, now)
+                        .await?;
+                }
+                for inbox in &new.inboxes {
+                    tx.insert_party_inbox(id, *inbox, caller.user, now).await?;
+                    tx.link_inbox_members(id, *inbox, now).await?;
+                }
+                let message = MessageId::new();
+                tx.insert_message(
+                    id,
+                    message,
+                    caller.user,
+                    new.from_inbox,
+                    new.body.as_str(),
+                    now,
+                )
                 .await?;
-        }
-        for inbox in &new.inboxes {
-            tx.insert_party_inbox(id, *inbox, caller.user, now).await?;
-            tx.link_inbox_members(id, *inbox, now).await?;
-        }
-        let message = MessageId::new();
-        tx.insert_message(
-            id,
-            message,
-            caller.user,
-            new.from_inbox,
-            new.body.as_str(),
-            now,
-        )
-        .await?;
 
-        let mut entry = audit(caller, "conversation.start", "conversation");
-        entry.object_id = Some(id.0);
-        entry.conversation = Some(id);
-        entry.inbox = new.from_inbox;
-        tx.insert_audit(&entry, now).await?;
-        let event = Event::new("conversation_started").conversation(id);
-        self.commit(tx, vec![event]).await?;
-        Ok((id, message))
+                let mut entry = audit(caller, "conversation.start", "conversation");
+                entry.object_id = Some(id.0);
+                entry.conversation = Some(id);
+                entry.inbox = new.from_inbox;
+                tx.insert_audit(&entry, now).await?;
+                let event = Event::new("conversation_started").conversation(id);
+
+                Ok(((id, message), vec![event]))
+            })
+        })
+        .await
     }
 
     /// R15: the conversation with its parties and participants, for
@@ -203,20 +209,26 @@ impl Service {
         id: ConversationId,
         body: MessageBody,
     ) -> Result<MessageId, Error> {
-        let mut tx = self.store.write().await?;
-        rules::check_participates(&tx.sources(id, caller.user).await?)?;
-        let message = MessageId::new();
-        let now = now_us();
-        tx.insert_message(id, message, caller.user, None, body.as_str(), now)
-            .await?;
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                rules::check_participates(&tx.sources(id, caller.user).await?)?;
+                let message = MessageId::new();
+                let now = now_us();
+                tx.insert_message(id, message, caller.user, None, body.as_str(), now)
+                    .await?;
 
-        let mut entry = read_entry(caller, "message.post", id);
-        entry.object_type = "message";
-        entry.object_id = Some(message.0);
-        tx.insert_audit(&entry, now).await?;
-        let event = Event::new("message_created").conversation(id);
-        self.commit(tx, vec![event]).await?;
-        Ok(message)
+                let mut entry = read_entry(caller, "message.post", id);
+                entry.object_type = "message";
+                entry.object_id = Some(message.0);
+                tx.insert_audit(&entry, now).await?;
+                let event = Event::new("message_created").conversation(id);
+
+                Ok((message, vec![event]))
+            })
+        })
+        .await
     }
 
     /// R7, R8: any participant adds a professional or an inbox they could
@@ -227,45 +239,52 @@ impl Service {
         id: ConversationId,
         who: NewParticipant,
     ) -> Result<(), Error> {
-        let mut tx = self.store.write().await?;
-        rules::check_participates(&tx.sources(id, caller.user).await?)?;
-        let now = now_us();
-        let mut entry = read_entry(caller, "conversation.add_participant", id);
-        let target = match who {
-            NewParticipant::User(user) => {
-                self.check_users_addressable(&mut tx, caller, &[user])
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                rules::check_participates(&tx.sources(id, caller.user).await?)?;
+                let now = now_us();
+                let mut entry = read_entry(caller, "conversation.add_participant", id);
+                let target = match who {
+                    NewParticipant::User(user) => {
+                        Self::check_users_addressable(tx, caller, &[user])
+                            .await?;
+                        rules::check_not_participant(&tx.sources(id, user).await?)?;
+                        tx.insert_participation(id, user, Source::Direct, now)
+                            .await?;
+                        entry.subject_user = Some(user);
+                        Target::User(user)
+                    }
+                    NewParticipant::Inbox(inbox) => {
+                        let row = tx.inbox(inbox).await?;
+                        let team = row
+                            .as_ref()
+                            .map_or(TeamId(uuid::Uuid::nil()), |r| r.team.id);
+                        rules::check_addressable(&tx.reachable_teams(caller.user).await?, &[team])?;
+                        if row.is_some_and(|r| !r.active) {
+                            return Err(Conflict::InboxDeactivated.into());
+                        }
+                        tx.lock_inbox(inbox, false).await?;
+                        tx.insert_party_inbox(id, inbox, caller.user, now).await?;
+                        tx.link_inbox_members(id, inbox, now).await?;
+                        entry.inbox = Some(inbox);
+                        Target::Inbox(inbox)
+                    }
+                };
+                let kind = match target {
+                    Target::User(_) => "participant_added",
+                    Target::Inbox(_) => "inbox_added",
+                };
+                tx.insert_event(id, kind, Some(caller.user), target, now)
                     .await?;
-                rules::check_not_participant(&tx.sources(id, user).await?)?;
-                tx.insert_participation(id, user, Source::Direct, now)
-                    .await?;
-                entry.subject_user = Some(user);
-                Target::User(user)
-            }
-            NewParticipant::Inbox(inbox) => {
-                let row = tx.inbox(inbox).await?;
-                let team = row
-                    .as_ref()
-                    .map_or(TeamId(uuid::Uuid::nil()), |r| r.team.id);
-                rules::check_addressable(&tx.reachable_teams(caller.user).await?, &[team])?;
-                if row.is_some_and(|r| !r.active) {
-                    return Err(Conflict::InboxDeactivated.into());
-                }
-                tx.lock_inbox(inbox, false).await?;
-                tx.insert_party_inbox(id, inbox, caller.user, now).await?;
-                tx.link_inbox_members(id, inbox, now).await?;
-                entry.inbox = Some(inbox);
-                Target::Inbox(inbox)
-            }
-        };
-        let kind = match target {
-            Target::User(_) => "participant_added",
-            Target::Inbox(_) => "inbox_added",
-        };
-        tx.insert_event(id, kind, Some(caller.user), target, now)
-            .await?;
-        tx.insert_audit(&entry, now).await?;
-        let event = Event::new("participants_changed").conversation(id);
-        self.commit(tx, vec![event]).await
+                tx.insert_audit(&entry, now).await?;
+                let event = Event::new("participants_changed").conversation(id);
+
+                Ok(((), vec![event]))
+            })
+        })
+        .await
     }
 
     /// R9 (inbox view) and R10 (personal view): archive or restore.
@@ -276,31 +295,38 @@ impl Service {
         view: ViewOf,
         archived: bool,
     ) -> Result<(), Error> {
-        let mut tx = self.store.write().await?;
-        let sources = tx.sources(id, caller.user).await?;
-        match view {
-            ViewOf::Inbox(inbox) => rules::check_may_archive_in_inbox(&sources, inbox)?,
-            ViewOf::Personal => rules::check_may_archive_personally(&sources)?,
-        }
-        tx.set_archived(id, view, caller.user, archived).await?;
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                let sources = tx.sources(id, caller.user).await?;
+                match view {
+                    ViewOf::Inbox(inbox) => rules::check_may_archive_in_inbox(&sources, inbox)?,
+                    ViewOf::Personal => rules::check_may_archive_personally(&sources)?,
+                }
+                tx.set_archived(id, view, caller.user, archived).await?;
 
-        let action = if archived {
-            "conversation.archive"
-        } else {
-            "conversation.unarchive"
-        };
-        let mut entry = read_entry(caller, action, id);
-        let mut event =
-            Event::new(if archived { "archived" } else { "unarchived" }).conversation(id);
-        match view {
-            ViewOf::Inbox(inbox) => {
-                entry.inbox = Some(inbox);
-                event = event.inbox(inbox);
-            }
-            ViewOf::Personal => event = event.user(caller.user),
-        }
-        tx.insert_audit(&entry, now_us()).await?;
-        self.commit(tx, vec![event]).await
+                let action = if archived {
+                    "conversation.archive"
+                } else {
+                    "conversation.unarchive"
+                };
+                let mut entry = read_entry(caller, action, id);
+                let mut event =
+                    Event::new(if archived { "archived" } else { "unarchived" }).conversation(id);
+                match view {
+                    ViewOf::Inbox(inbox) => {
+                        entry.inbox = Some(inbox);
+                        event = event.inbox(inbox);
+                    }
+                    ViewOf::Personal => event = event.user(caller.user),
+                }
+                tx.insert_audit(&entry, now_us()).await?;
+
+                Ok(((), vec![event]))
+            })
+        })
+        .await
     }
 
     /// R14: moves the caller's read position to `message`.
@@ -310,17 +336,24 @@ impl Service {
         id: ConversationId,
         message: MessageId,
     ) -> Result<(), Error> {
-        let mut tx = self.store.write().await?;
-        rules::check_participates(&tx.sources(id, caller.user).await?)?;
-        let seq = tx
-            .message_seq(id, message)
-            .await?
-            .ok_or_else(|| Error::invalid("message", "not a message of this conversation"))?;
-        tx.mark_read(id, caller.user, seq).await?;
-        tx.insert_audit(&read_entry(caller, "conversation.mark_read", id), now_us())
-            .await?;
-        let event = Event::new("read").conversation(id).user(caller.user);
-        self.commit(tx, vec![event]).await
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                rules::check_participates(&tx.sources(id, caller.user).await?)?;
+                let seq = tx
+                    .message_seq(id, message)
+                    .await?
+                    .ok_or_else(|| Error::invalid("message", "not a message of this conversation"))?;
+                tx.mark_read(id, caller.user, seq).await?;
+                tx.insert_audit(&read_entry(caller, "conversation.mark_read", id), now_us())
+                    .await?;
+                let event = Event::new("read").conversation(id).user(caller.user);
+
+                Ok(((), vec![event]))
+            })
+        })
+        .await
     }
 
     /// An inbox's view for a member of it: conversations they participate in
@@ -345,7 +378,7 @@ impl Service {
             }
         };
         let mut tx = self.store.read().await?;
-        let (found, access) = self.inbox_access(&mut tx, caller, inbox).await?;
+        let (found, access) = Self::inbox_access(&mut tx, caller, inbox).await?;
         let standing = tx.inbox_standing(inbox, found.team.id, caller.user).await?;
         if standing.member.is_none() {
             return Err(if access.team_staff {
@@ -405,7 +438,6 @@ impl Service {
     /// R2: each user is an active account in a team the caller may address.
     /// Unknown and unreachable users get the same answer.
     async fn check_users_addressable(
-        &self,
         tx: &mut Tx,
         caller: &Caller,
         users: &[UserId],

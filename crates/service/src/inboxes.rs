@@ -26,23 +26,29 @@ impl Service {
         description: Description,
         guidelines: Guidelines,
     ) -> Result<InboxId, Error> {
-        let mut tx = self.store.write().await?;
-        self.require_team_admin(&mut tx, caller, team).await?;
-        let id = InboxId::new();
-        let settings = InboxSettings {
-            name: name.as_str(),
-            description: description.as_str(),
-            guidelines: guidelines.as_str(),
-            active: true,
-        };
-        tx.insert_inbox(id, team, &settings, now_us()).await?;
-        let mut entry = audit(caller, "inbox.create", "inbox");
-        entry.object_id = Some(id.0);
-        entry.team = Some(team);
-        entry.inbox = Some(id);
-        tx.insert_audit(&entry, now_us()).await?;
-        self.commit(tx, vec![]).await?;
-        Ok(id)
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                Self::require_team_admin(tx, caller, team).await?;
+                let id = InboxId::new();
+                let settings = InboxSettings {
+                    name: name.as_str(),
+                    description: description.as_str(),
+                    guidelines: guidelines.as_str(),
+                    active: true,
+                };
+                tx.insert_inbox(id, team, &settings, now_us()).await?;
+                let mut entry = audit(caller, "inbox.create", "inbox");
+                entry.object_id = Some(id.0);
+                entry.team = Some(team);
+                entry.inbox = Some(id);
+                tx.insert_audit(&entry, now_us()).await?;
+
+                Ok((id, vec![]))
+            })
+        })
+        .await
     }
 
     /// An inbox's public face: for anyone who may address it (R2, R13), and
@@ -68,38 +74,44 @@ impl Service {
         inbox: InboxId,
         changes: InboxChanges,
     ) -> Result<InboxRow, Error> {
-        let mut tx = self.store.write().await?;
-        let (current, _) = self.managed_inbox(&mut tx, caller, inbox).await?;
-        let settings = InboxSettings {
-            name: changes
-                .name
-                .as_ref()
-                .map_or(current.name.as_str(), |n| n.as_str()),
-            description: changes
-                .description
-                .as_ref()
-                .map_or(current.description.as_str(), |d| d.as_str()),
-            guidelines: changes
-                .guidelines
-                .as_ref()
-                .map_or(current.guidelines.as_str(), |g| g.as_str()),
-            active: changes.active.unwrap_or(current.active),
-        };
-        tx.update_inbox(inbox, &settings).await?;
-        let action = match changes.active {
-            Some(false) if current.active => "inbox.deactivate",
-            Some(true) if !current.active => "inbox.reactivate",
-            _ => "inbox.update",
-        };
-        let mut entry = audit(caller, action, "inbox");
-        entry.object_id = Some(inbox.0);
-        entry.inbox = Some(inbox);
-        entry.team = Some(current.team.id);
-        tx.insert_audit(&entry, now_us()).await?;
-        let updated = tx.inbox(inbox).await?.ok_or(Error::NotFound)?;
-        let event = Event::new("inbox_changed").inbox(inbox);
-        self.commit(tx, vec![event]).await?;
-        Ok(updated)
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                let (current, _) = Self::managed_inbox(tx, caller, inbox).await?;
+                let settings = InboxSettings {
+                    name: changes
+                        .name
+                        .as_ref()
+                        .map_or(current.name.as_str(), |n| n.as_str()),
+                    description: changes
+                        .description
+                        .as_ref()
+                        .map_or(current.description.as_str(), |d| d.as_str()),
+                    guidelines: changes
+                        .guidelines
+                        .as_ref()
+                        .map_or(current.guidelines.as_str(), |g| g.as_str()),
+                    active: changes.active.unwrap_or(current.active),
+                };
+                tx.update_inbox(inbox, &settings).await?;
+                let action = match changes.active {
+                    Some(false) if current.active => "inbox.deactivate",
+                    Some(true) if !current.active => "inbox.reactivate",
+                    _ => "inbox.update",
+                };
+                let mut entry = audit(caller, action, "inbox");
+                entry.object_id = Some(inbox.0);
+                entry.inbox = Some(inbox);
+                entry.team = Some(current.team.id);
+                tx.insert_audit(&entry, now_us()).await?;
+                let updated = tx.inbox(inbox).await?.ok_or(Error::NotFound)?;
+                let event = Event::new("inbox_changed").inbox(inbox);
+
+                Ok((updated, vec![event]))
+            })
+        })
+        .await
     }
 
     /// R15: only staff of the team see who the members are.
@@ -109,7 +121,7 @@ impl Service {
         inbox: InboxId,
     ) -> Result<Vec<InboxMemberRow>, Error> {
         let mut tx = self.store.read().await?;
-        let (_, access) = self.inbox_access(&mut tx, caller, inbox).await?;
+        let (_, access) = Self::inbox_access(&mut tx, caller, inbox).await?;
         access.check_see_members()?;
         tx.inbox_members(inbox).await
     }
@@ -124,26 +136,33 @@ impl Service {
         user: UserId,
         manager: bool,
     ) -> Result<(), Error> {
-        let mut tx = self.store.write().await?;
-        let (found, _) = self.managed_inbox(&mut tx, caller, inbox).await?;
-        if tx.team_role(found.team.id, user).await?.is_none()
-            || !tx.user(user).await?.is_some_and(|u| u.active)
-        {
-            return Err(Error::invalid("user", "not a member of the inbox's team"));
-        }
-        tx.lock_inbox(inbox, true).await?;
-        tx.insert_inbox_member(inbox, user, manager, now_us())
-            .await?;
-        let mut entry = audit(caller, "inbox.member_add", "inbox");
-        entry.object_id = Some(inbox.0);
-        entry.inbox = Some(inbox);
-        entry.team = Some(found.team.id);
-        entry.subject_user = Some(user);
-        tx.insert_audit(&entry, now_us()).await?;
-        let event = Event::new("inbox_membership_changed")
-            .inbox(inbox)
-            .user(user);
-        self.commit(tx, vec![event]).await
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                let (found, _) = Self::managed_inbox(tx, caller, inbox).await?;
+                if tx.team_role(found.team.id, user).await?.is_none()
+                    || !tx.user(user).await?.is_some_and(|u| u.active)
+                {
+                    return Err(Error::invalid("user", "not a member of the inbox's team"));
+                }
+                tx.lock_inbox(inbox, true).await?;
+                tx.insert_inbox_member(inbox, user, manager, now_us())
+                    .await?;
+                let mut entry = audit(caller, "inbox.member_add", "inbox");
+                entry.object_id = Some(inbox.0);
+                entry.inbox = Some(inbox);
+                entry.team = Some(found.team.id);
+                entry.subject_user = Some(user);
+                tx.insert_audit(&entry, now_us()).await?;
+                let event = Event::new("inbox_membership_changed")
+                    .inbox(inbox)
+                    .user(user);
+
+                Ok(((), vec![event]))
+            })
+        })
+        .await
     }
 
     /// R6: the removed member loses every participation via the inbox, at
@@ -154,19 +173,25 @@ impl Service {
         inbox: InboxId,
         user: UserId,
     ) -> Result<(), Error> {
-        let mut tx = self.store.write().await?;
-        let (found, _) = self.managed_inbox(&mut tx, caller, inbox).await?;
-        let events = self.unlink(&mut tx, caller, &found, user).await?;
-        if events.is_empty() {
-            return Err(Error::NotFound);
-        }
-        self.commit(tx, events).await
+        let caller = caller.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let caller = &caller;
+                let (found, _) = Self::managed_inbox(tx, caller, inbox).await?;
+                let events = Self::unlink(tx, caller, &found, user).await?;
+                if events.is_empty() {
+                    return Err(Error::NotFound);
+                }
+
+                Ok(((), events))
+            })
+        })
+        .await
     }
 
     /// R17: removes `user` from every inbox (of `team`, when given), applying
     /// R6 to each.
     pub(crate) async fn leave_inboxes(
-        &self,
         tx: &mut Tx,
         caller: &Caller,
         user: UserId,
@@ -188,7 +213,7 @@ impl Service {
         let mut events = Vec::new();
         for id in ids {
             let inbox = tx.inbox(id).await?.ok_or(Error::NotFound)?;
-            events.extend(self.unlink(tx, caller, &inbox, user).await?);
+            events.extend(Self::unlink(tx, caller, &inbox, user).await?);
         }
         Ok(events)
     }
@@ -196,7 +221,6 @@ impl Service {
     /// R6 inside `tx`: removes the membership and every participation via the
     /// inbox. Returns no events when `user` was not a member.
     async fn unlink(
-        &self,
         tx: &mut Tx,
         caller: &Caller,
         inbox: &InboxRow,
@@ -228,18 +252,16 @@ impl Service {
 
     /// The inbox, if the caller may change it (R12).
     async fn managed_inbox(
-        &self,
         tx: &mut Tx,
         caller: &Caller,
         inbox: InboxId,
     ) -> Result<(InboxRow, InboxAccess), Error> {
-        let (found, access) = self.inbox_access(tx, caller, inbox).await?;
+        let (found, access) = Self::inbox_access(tx, caller, inbox).await?;
         access.check_manage()?;
         Ok((found, access))
     }
 
     pub(crate) async fn inbox_access(
-        &self,
         tx: &mut Tx,
         caller: &Caller,
         inbox: InboxId,

@@ -9,10 +9,13 @@ pub mod events;
 mod inboxes;
 mod password;
 pub mod realtime;
+mod writer;
 
 use careinbox_domain::{Error, UserId};
 use careinbox_storage::{AuditEntry, Store, Tx, now_us};
 use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
 use std::time::Duration;
 
 pub use accounts::{Me, NewAccount};
@@ -60,15 +63,21 @@ pub struct Service {
     store: Store,
     settings: Settings,
     hub: Arc<realtime::Hub>,
+    /// The group-commit writer, on SQLite.
+    writer: Option<writer::Writer>,
 }
 
 impl Service {
     pub fn new(store: Store, settings: Settings) -> Self {
         let hub = Arc::new(realtime::Hub::new(settings.max_streams_per_user));
+        let writer = store
+            .single_writer()
+            .then(|| writer::Writer::start(store.clone(), hub.clone()));
         Service {
             store,
             settings,
             hub,
+            writer,
         }
     }
 
@@ -110,6 +119,31 @@ impl Service {
         self.store.ping().await
     }
 
+    /// Runs a change: its statements, then its events, in one transaction,
+    /// answered once the commit made it durable. On SQLite the change joins
+    /// the writer's next group commit.
+    async fn write<T, F>(&self, body: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<(T, Vec<Event>), Error>>
+            + Send
+            + 'static,
+    {
+        match &self.writer {
+            Some(writer) => {
+                let (done, answer) = tokio::sync::oneshot::channel();
+                writer.submit(writer::job(body, done)).await?;
+                answer.await.map_err(|_| Error::Internal("the change was lost".into()))?
+            }
+            None => {
+                let mut tx = self.store.write().await?;
+                let (value, events) = body(&mut tx).await?;
+                self.commit(tx, events).await?;
+                Ok(value)
+            }
+        }
+    }
+
     /// Records the use case's events in the event log, commits, and wakes
     /// this node's event pump. Events are written last, so that on
     /// PostgreSQL the lock that orders them (see `insert_event_log`) is
@@ -129,9 +163,13 @@ impl Service {
     /// Records a read of conversation content (R16) in its own short
     /// transaction, after the read succeeded and before it is answered.
     async fn audit_read(&self, entry: AuditEntry) -> Result<(), Error> {
-        let mut tx = self.store.write().await?;
-        tx.insert_audit(&entry, now_us()).await?;
-        tx.commit().await
+        self.write(move |tx| {
+            Box::pin(async move {
+                tx.insert_audit(&entry, now_us()).await?;
+                Ok(((), vec![]))
+            })
+        })
+        .await
     }
 
     /// A page size within 1..=max (default 50); 0 is a client error.

@@ -130,6 +130,12 @@ impl Store {
         Ok(Store::Postgres(pool))
     }
 
+    /// Whether all writers share one connection (SQLite), so that changes
+    /// benefit from being committed in groups.
+    pub fn single_writer(&self) -> bool {
+        matches!(self, Store::Sqlite { .. })
+    }
+
     pub fn backend(&self) -> &'static str {
         match self {
             Store::Sqlite { .. } => "sqlite",
@@ -188,6 +194,28 @@ impl Tx {
             TxInner::Postgres(t) => t.commit().await,
         }
         .map_err(db)
+    }
+
+    /// Marks where one change of a group commit begins.
+    pub async fn savepoint(&mut self) -> Result<(), Error> {
+        self.execute_plain("SAVEPOINT change").await
+    }
+
+    /// Keeps the change since [`Tx::savepoint`].
+    pub async fn release_savepoint(&mut self) -> Result<(), Error> {
+        self.execute_plain("RELEASE SAVEPOINT change").await
+    }
+
+    /// Undoes the change since [`Tx::savepoint`] and forgets the mark.
+    pub async fn rollback_to_savepoint(&mut self) -> Result<(), Error> {
+        self.execute_plain("ROLLBACK TO SAVEPOINT change").await?;
+        self.release_savepoint().await
+    }
+
+    async fn execute_plain(&mut self, sql: &'static str) -> Result<(), Error> {
+        on_conn!(self, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()))
+            .map(drop)
+            .map_err(db)
     }
 
     pub(crate) fn is_postgres(&self) -> bool {
