@@ -48,6 +48,44 @@ pub struct ConversationDetail {
 }
 
 impl Service {
+    /// R15: the conversation with its parties and participants, for
+    /// participants only.
+    pub async fn conversation(&self, caller: &Caller, id: ConversationId) -> Result<ConversationDetail, Error> {
+        let result = self.conversation_unaudited(caller, id).await;
+        self.audit_refusal(caller, "conversation.read", id, result).await
+    }
+
+    /// The timeline, oldest first, after the cursor (R7: a newly added
+    /// participant sees it whole).
+    pub async fn timeline(&self, caller: &Caller, id: ConversationId, after: Option<i64>, limit: Option<u32>) -> Result<Page<TimelineRow>, Error> {
+        let result = self.timeline_unaudited(caller, id, after, limit).await;
+        self.audit_refusal(caller, "timeline.read", id, result).await
+    }
+
+    pub async fn post_message(&self, caller: &Caller, id: ConversationId, body: MessageBody) -> Result<MessageId, Error> {
+        let result = self.post_message_unaudited(caller, id, body).await;
+        self.audit_refusal(caller, "message.post", id, result).await
+    }
+
+    /// R7, R8: any participant adds a professional or an inbox they could
+    /// address; an inbox links its current members (R4).
+    pub async fn add_participant(&self, caller: &Caller, id: ConversationId, who: NewParticipant) -> Result<(), Error> {
+        let result = self.add_participant_unaudited(caller, id, who).await;
+        self.audit_refusal(caller, "conversation.add_participant", id, result).await
+    }
+
+    /// R9 (inbox view) and R10 (personal view): archive or restore.
+    pub async fn set_archived(&self, caller: &Caller, id: ConversationId, view: ViewOf, archived: bool) -> Result<(), Error> {
+        let result = self.set_archived_unaudited(caller, id, view, archived).await;
+        self.audit_refusal(caller, "conversation.archive", id, result).await
+    }
+
+    /// R14: moves the caller's read position to `message`.
+    pub async fn mark_read(&self, caller: &Caller, id: ConversationId, message: MessageId) -> Result<(), Error> {
+        let result = self.mark_read_unaudited(caller, id, message).await;
+        self.audit_refusal(caller, "conversation.mark_read", id, result).await
+    }
+
     /// R2, R3, R4: starts a conversation with its first message. Every
     /// addressed inbox links exactly its members of this moment.
     pub async fn start_conversation(
@@ -156,8 +194,7 @@ impl Service {
 
     /// R15: the conversation with its parties and participants, for
     /// participants only.
-    pub async fn conversation(
-        &self,
+    async fn conversation_unaudited(        &self,
         caller: &Caller,
         id: ConversationId,
     ) -> Result<ConversationDetail, Error> {
@@ -179,8 +216,7 @@ impl Service {
 
     /// The timeline, oldest first, after the cursor (R7: a newly added
     /// participant sees it whole).
-    pub async fn timeline(
-        &self,
+    async fn timeline_unaudited(        &self,
         caller: &Caller,
         id: ConversationId,
         after: Option<i64>,
@@ -203,8 +239,7 @@ impl Service {
         Ok(Page { items, next_cursor })
     }
 
-    pub async fn post_message(
-        &self,
+    async fn post_message_unaudited(        &self,
         caller: &Caller,
         id: ConversationId,
         body: MessageBody,
@@ -233,8 +268,7 @@ impl Service {
 
     /// R7, R8: any participant adds a professional or an inbox they could
     /// address; an inbox links its current members (R4).
-    pub async fn add_participant(
-        &self,
+    async fn add_participant_unaudited(        &self,
         caller: &Caller,
         id: ConversationId,
         who: NewParticipant,
@@ -288,8 +322,7 @@ impl Service {
     }
 
     /// R9 (inbox view) and R10 (personal view): archive or restore.
-    pub async fn set_archived(
-        &self,
+    async fn set_archived_unaudited(        &self,
         caller: &Caller,
         id: ConversationId,
         view: ViewOf,
@@ -330,8 +363,7 @@ impl Service {
     }
 
     /// R14: moves the caller's read position to `message`.
-    pub async fn mark_read(
-        &self,
+    async fn mark_read_unaudited(        &self,
         caller: &Caller,
         id: ConversationId,
         message: MessageId,
@@ -461,6 +493,19 @@ impl Service {
                 "unknown recipient, or one you cannot address",
             ))
         }
+    }
+}
+
+impl Service {
+    /// R16: a refused attempt on a conversation (not a participant, or not
+    /// allowed) is recorded too, with its outcome, and without content.
+    async fn audit_refusal<T>(&self, caller: &Caller, action: &'static str, id: ConversationId, result: Result<T, Error>) -> Result<T, Error> {
+        if let Err(Error::NotFound | Error::Forbidden(_)) = &result {
+            let mut entry = read_entry(caller, action, id);
+            entry.outcome = "denied";
+            self.audit_read(entry).await?;
+        }
+        result
     }
 }
 

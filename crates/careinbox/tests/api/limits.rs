@@ -181,7 +181,10 @@ async fn more_than_50_recipients_is_422_and_50_are_accepted() {
     assert_eq!(too_many.status, 422, "{too_many:?}");
     assert_eq!(too_many.error_fields(), ["recipients"]);
     let c = id_of(&fifty.expect_status(201));
-    assert_eq!(s.personal_view(&s.joost, "all").await.ids(), [c.clone()]);
+    assert_eq!(
+        s.personal_view(&s.joost, "all").await.ids(),
+        std::slice::from_ref(&c)
+    );
     let conversation = s.conversation(&c, &s.joost).await;
     assert_eq!(party_inboxes(&conversation).len(), 50 - users.len());
 }
@@ -331,18 +334,50 @@ async fn listings_answer_items_and_next_cursor() {
     let c = s.start(&s.iris, &[&s.anna], &[&s.assistenten]).await;
     let listings = [
         (&s.anna, format!("/api/v1/conversations/{}/messages", c.id)),
-        (&s.carla, format!("/api/v1/inboxes/{}/conversations?view=active", s.assistenten)),
+        (
+            &s.carla,
+            format!(
+                "/api/v1/inboxes/{}/conversations?view=active",
+                s.assistenten
+            ),
+        ),
         (&s.anna, "/api/v1/me/conversations?view=all".to_owned()),
-        (&s.carla, format!("/api/v1/inboxes/{}/members", s.assistenten)),
+        (
+            &s.carla,
+            format!("/api/v1/inboxes/{}/members", s.assistenten),
+        ),
         (&s.carla, format!("/api/v1/teams/{}/audit", s.de_linde)),
     ];
 
     for (viewer, path) in listings {
         let page = s.get(&path, viewer.auth()).await.expect_status(200);
 
-        assert!(page["items"].as_array().is_some_and(|i| !i.is_empty()), "{path}: {page}");
-        assert!(page.get("next_cursor").is_some_and(Value::is_null), "{path}: {page}");
+        assert!(
+            page["items"].as_array().is_some_and(|i| !i.is_empty()),
+            "{path}: {page}"
+        );
+        assert!(
+            page.get("next_cursor").is_some_and(Value::is_null),
+            "{path}: {page}"
+        );
     }
+}
+
+#[tokio::test]
+async fn views_list_the_newest_activity_first() {
+    let s = Scenario::build().await;
+    let first = s.start(&s.iris, &[&s.anna], &[&s.assistenten]).await;
+    let second = s.start(&s.joost, &[&s.anna], &[&s.assistenten]).await;
+    let third = s.start(&s.iris, &[&s.anna], &[&s.assistenten]).await;
+
+    s.post_message(&first.id, &s.iris, "Nog een vraag").await;
+
+    let expected = [first.id.clone(), third.id.clone(), second.id.clone()];
+    assert_eq!(
+        s.inbox_view(&s.assistenten, &s.eva, "active").await.ids(),
+        expected
+    );
+    assert_eq!(s.personal_view(&s.anna, "active").await.ids(), expected);
 }
 
 #[tokio::test]

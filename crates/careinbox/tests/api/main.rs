@@ -1,7 +1,11 @@
 //! Black-box tests of the HTTP API: every test starts its own server on a fresh
-//! SQLite folder and talks to it over real HTTP, as a client would.
+//! database and talks to it over real HTTP, as a client would. The suite is
+//! the conformance suite of both backends: SQLite by default, PostgreSQL with
+//! `CAREINBOX_TEST_BACKEND=postgres` (see `common/database.rs`).
 
 mod access;
+#[path = "../common/database.rs"]
+mod database;
 mod limits;
 mod ops;
 mod rules;

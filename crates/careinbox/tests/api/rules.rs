@@ -524,6 +524,11 @@ async fn r6_removed_member_loses_conversation() {
     assert_eq!(removals[0]["target"]["id"], s.eva.id.as_str());
     assert_eq!(removals[0]["target"]["type"], "user");
     assert_eq!(removals[0]["inbox"]["id"], s.assistenten.as_str());
+    let text = removals[0]["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("Eva Visser") && text.contains("Assistenten De Linde"),
+        "{text}"
+    );
 
     let kept = s.participations(&both_inboxes.id, &s.eva).await;
     assert!(kept.contains(&via(&s.eva, &s.poh_somatiek)), "{kept:?}");
@@ -539,6 +544,35 @@ async fn r6_removed_member_loses_conversation() {
         s.personal_view(&s.eva, "active")
             .await
             .contains(&personal.id)
+    );
+}
+
+#[tokio::test]
+async fn r6_an_open_stream_stops_receiving_the_conversation_at_once() {
+    let s = Scenario::build().await;
+    let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
+    let marker = s.start(&s.iris, &[&s.eva], &[]).await;
+    let stream = EventStream::open(&s, &s.eva).await;
+    s.post_message(&c.id, &s.iris, "Voor het hele team").await;
+    stream.wait_for(&c.id, 1).await;
+
+    s.remove_inbox_member(&s.carla, &s.assistenten, &s.eva.id)
+        .await
+        .expect_status(204);
+    s.post_message(&marker.id, &s.iris, "Eerste markering")
+        .await;
+    let before = stream.wait_for(&marker.id, 1).await;
+    s.post_message(&c.id, &s.iris, "Na het vertrek van Eva")
+        .await;
+    s.post_message(&marker.id, &s.iris, "Tweede markering")
+        .await;
+    let after = stream.wait_for(&marker.id, 2).await;
+
+    let since_removal = &after[before.len()..];
+    assert!(
+        !since_removal.contains(&c.id),
+        "Eva still hears of {}: {since_removal}",
+        c.id
     );
 }
 
@@ -574,6 +608,30 @@ async fn r6_removal_keeps_a_participation_via_another_inbox_in_the_same_conversa
     );
 }
 
+#[tokio::test]
+async fn r6_a_removed_member_can_be_added_back_directly_and_sees_everything() {
+    let s = Scenario::build().await;
+    let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
+    let hers = s
+        .post_message(&c.id, &s.eva, "Ik plan de wondzorg in.")
+        .await;
+    s.remove_inbox_member(&s.carla, &s.assistenten, &s.eva.id)
+        .await
+        .expect_status(204);
+
+    let added = s
+        .add_participant(&c.id, &s.daan, json!({ "user": s.eva.id }))
+        .await;
+
+    assert_eq!(added.status, 201, "{added:?}");
+    let now = s.participations(&c.id, &s.eva).await;
+    assert!(now.contains(&direct(&s.eva)) && !now.contains(&via(&s.eva, &s.assistenten)));
+    let timeline = s.timeline(&c.id, &s.eva).await;
+    let seen: Vec<&Value> = messages(&timeline).into_iter().map(|m| &m["id"]).collect();
+    assert_eq!(seen, [&json!(c.message), &json!(hers)]);
+    assert!(s.personal_view(&s.eva, "active").await.contains(&c.id));
+}
+
 // R7: the inbox as a hub.
 
 #[tokio::test]
@@ -602,6 +660,11 @@ async fn r7_an_added_professional_sees_the_whole_timeline() {
     assert_eq!(added[0]["actor"]["id"], s.carla.id.as_str());
     assert_eq!(added[0]["target"]["type"], "user");
     assert_eq!(added[0]["target"]["id"], s.anna.id.as_str());
+    let text = added[0]["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("Carla Smit") && text.contains("Anna de Vries"),
+        "{text}"
+    );
     assert!(s.personal_view(&s.anna, "active").await.contains(&c.id));
 }
 
@@ -637,6 +700,25 @@ async fn r7_adding_an_inbox_links_its_members_at_that_moment() {
             .await
             .contains(&c.id)
     );
+}
+
+#[tokio::test]
+async fn r7_members_of_an_added_inbox_see_the_earlier_messages() {
+    let s = Scenario::build().await;
+    let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
+    let earlier = s
+        .post_message(&c.id, &s.carla, "Ik vraag de POH om advies.")
+        .await;
+
+    let added = s
+        .add_participant(&c.id, &s.carla, json!({ "inbox": s.poh_somatiek }))
+        .await;
+
+    assert_eq!(added.status, 201, "{added:?}");
+    let timeline = s.timeline(&c.id, &s.gijs).await;
+    let seen: Vec<&Value> = messages(&timeline).into_iter().map(|m| &m["id"]).collect();
+    assert_eq!(seen, [&json!(c.message), &json!(earlier)]);
+    assert_eq!(s.inbox_unread(&s.gijs, &s.poh_somatiek).await, 1);
 }
 
 #[tokio::test]
@@ -890,13 +972,13 @@ async fn r11_a_member_of_several_inboxes_has_a_view_per_inbox() {
     assert_eq!(s.inbox_unread(&s.hanna, &extra).await, 0);
     assert_eq!(
         s.inbox_view(&s.poh_ggz, &s.hanna, "active").await.ids(),
-        [ggz.id.clone()]
+        std::slice::from_ref(&ggz.id)
     );
     assert_eq!(
         s.inbox_view(&s.poh_somatiek, &s.hanna, "active")
             .await
             .ids(),
-        [somatiek.id.clone()]
+        std::slice::from_ref(&somatiek.id)
     );
     assert!(s.inbox_view(&extra, &s.hanna, "active").await.0.is_empty());
 }
@@ -1047,6 +1129,35 @@ async fn r12_a_deactivated_inbox_takes_no_new_conversations_but_keeps_its_own() 
 // R13: guidelines for partners.
 
 #[tokio::test]
+async fn r12_a_deactivated_inbox_is_not_added_to_conversations_until_reactivated() {
+    let s = Scenario::build().await;
+    let c = s.start(&s.iris, &[&s.joost], &[]).await;
+    let path = format!("/api/v1/inboxes/{}", s.poh_ggz);
+    s.patch(&path, s.carla.auth(), json!({ "active": false }))
+        .await
+        .expect_status(200);
+
+    let refused = s
+        .add_participant(&c.id, &s.iris, json!({ "inbox": s.poh_ggz }))
+        .await;
+
+    assert_eq!(refused.status, 409, "{refused:?}");
+    assert!(party_inboxes(&s.conversation(&c.id, &s.iris).await).is_empty());
+    assert_eq!(s.inbox_unread(&s.hanna, &s.poh_ggz).await, 0);
+
+    let reactivated = s
+        .patch(&path, s.carla.auth(), json!({ "active": true }))
+        .await;
+    let added = s
+        .add_participant(&c.id, &s.iris, json!({ "inbox": s.poh_ggz }))
+        .await;
+
+    assert_eq!(reactivated.status, 200, "{reactivated:?}");
+    assert_eq!(added.status, 201, "{added:?}");
+    assert_eq!(s.via(&c.id, &s.poh_ggz, &s.iris).await, ids(&[&s.hanna]));
+}
+
+#[tokio::test]
 async fn r13_the_directory_shows_inboxes_with_their_guidelines() {
     let s = Scenario::build().await;
     let stranger = s.stranger().await;
@@ -1156,6 +1267,26 @@ async fn r14_read_positions_and_unread_counts_are_per_person_and_view() {
 }
 
 #[tokio::test]
+async fn r14_a_read_position_must_be_a_message_of_the_conversation() {
+    let s = Scenario::build().await;
+    let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
+    let other = s.start(&s.iris, &[&s.carla], &[]).await;
+    let path = format!("/api/v1/conversations/{}/read", c.id);
+
+    let foreign = s
+        .put(&path, s.carla.auth(), json!({ "message": other.message }))
+        .await;
+    let unknown = s
+        .put(&path, s.carla.auth(), json!({ "message": unknown_id() }))
+        .await;
+
+    assert_eq!(foreign.status, 422, "{foreign:?}");
+    assert_eq!(unknown.status, 422, "{unknown:?}");
+    assert_eq!(s.inbox_unread(&s.carla, &s.assistenten).await, 1);
+    assert_eq!(s.personal_unread(&s.carla).await, 1);
+}
+
+#[tokio::test]
 async fn r14_archived_conversations_do_not_count_as_unread_in_that_view() {
     let s = Scenario::build().await;
     let c = s.start(&s.iris, &[&s.anna], &[&s.assistenten]).await;
@@ -1245,6 +1376,52 @@ async fn r16_reads_and_changes_are_in_the_team_audit_log() {
 }
 
 #[tokio::test]
+async fn r16_an_entry_says_who_what_which_object_when_from_where_and_outcome() {
+    let s = Scenario::build().await;
+    let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
+
+    s.post_message(&c.id, &s.eva, "Ik bel de patiënt.").await;
+
+    let log = audit(&s).await;
+    let entry = log
+        .iter()
+        .find(|e| e["actor"] == s.eva.id.as_str() && e["conversation"] == c.id.as_str())
+        .unwrap_or_else(|| panic!("no entry for Eva's message in {log:?}"));
+    assert!(action(entry).contains("message"), "{entry}");
+    assert!(
+        entry["at"].as_str().is_some_and(|at| at.ends_with('Z')),
+        "{entry}"
+    );
+    assert!(
+        entry["ip"]
+            .as_str()
+            .is_some_and(|ip| ip.contains("127.0.0.1")),
+        "{entry}"
+    );
+    assert_eq!(entry["outcome"], "success");
+    assert!(
+        !entry.to_string().contains("Ik bel"),
+        "no message text in the log: {entry}"
+    );
+}
+
+#[tokio::test]
+async fn r16_a_refused_read_is_logged_with_its_outcome() {
+    let s = Scenario::build().await;
+    let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
+    let path = format!("/api/v1/conversations/{}/messages", c.id);
+
+    s.get(&path, s.joost.auth()).await.expect_status(404);
+
+    let log = audit(&s).await;
+    let refused = log
+        .iter()
+        .find(|e| e["actor"] == s.joost.id.as_str() && mentions(e, &c.id));
+    let refused = refused.unwrap_or_else(|| panic!("no entry for Joost's attempt in {log:?}"));
+    assert_ne!(refused["outcome"], "success", "{refused}");
+}
+
+#[tokio::test]
 async fn r16_only_team_admins_read_the_audit_log() {
     let s = Scenario::build().await;
     let path = format!("/api/v1/teams/{}/audit", s.de_linde);
@@ -1310,6 +1487,13 @@ async fn r17_a_deactivated_account_leaves_every_inbox() {
         removed,
         [s.assistenten.as_str(), s.poh_somatiek.as_str()].into()
     );
+    let to_eva = conversation_body("Wondzorg", &[&s.eva], &[], None);
+    let refused = s.post("/api/v1/conversations", s.iris.auth(), to_eva).await;
+    assert_eq!(refused.status, 422, "{refused:?}");
+    let add = s
+        .add_participant(&c.id, &s.carla, json!({ "user": s.eva.id }))
+        .await;
+    assert_eq!(add.status, 422, "{add:?}");
     let directory = s.directory(&s.iris, "Eva").await;
     assert!(!mentions(&directory, &s.eva.id), "{directory}");
 }

@@ -155,16 +155,12 @@ async fn reference_scenario_end_to_end() {
         .get(&format!("/api/v1/conversations/{}", c.id), s.eva.auth())
         .await;
     assert_eq!(gone.status, 404, "{gone:?}");
-    assert!(
-        !s.inbox_view(&s.assistenten, &s.eva, "active")
-            .await
-            .contains(&c.id)
-    );
-    assert!(
-        !s.inbox_view(&s.assistenten, &s.eva, "archived")
-            .await
-            .contains(&c.id)
-    );
+    let view = format!("/api/v1/inboxes/{}/conversations", s.assistenten);
+    let no_view = s.get(&view, s.eva.auth()).await;
+    assert_eq!(no_view.status, 403, "{no_view:?}");
+    let me = s.me(&s.eva).await;
+    assert!(!me["inboxes"].to_string().contains(&s.assistenten), "{me}");
+    assert!(!s.personal_view(&s.eva, "all").await.contains(&c.id));
     for keeper in [
         &s.anna, &s.fleur, &s.gijs, &s.carla, &s.daan, &s.karin, &s.iris,
     ] {

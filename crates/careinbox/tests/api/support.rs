@@ -5,10 +5,13 @@
 use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Deref;
-use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use careinbox::{ServeArgs, Server};
+
+use crate::database::{Backend, TestDatabase};
+use futures_util::StreamExt;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -24,7 +27,7 @@ pub const PASSWORD: &str = "wachtwoord-voor-tests-2024";
 pub struct TestApp {
     api: Api,
     _server: Server,
-    _data_dir: TempDir,
+    _database: TestDatabase,
 }
 
 impl TestApp {
@@ -36,8 +39,11 @@ impl TestApp {
     /// Starts a server after `configure` changed the test settings, for
     /// tests of limits.
     pub async fn spawn_with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
-        let data_dir = TempDir::new();
-        let mut args = ServeArgs::for_tests(data_dir.path().into(), ADMIN_EMAIL, PASSWORD);
+        let backend = Backend::from_env();
+        let database = TestDatabase::create(backend)
+            .await
+            .unwrap_or_else(|| panic!("{backend:?} was asked for but is not reachable"));
+        let mut args = database.serve_args(ADMIN_EMAIL, PASSWORD);
         configure(&mut args);
 
         let server = Server::start(args).await.expect("the test server starts");
@@ -54,7 +60,7 @@ impl TestApp {
         TestApp {
             api,
             _server: server,
-            _data_dir: data_dir,
+            _database: database,
         }
     }
 
@@ -84,27 +90,6 @@ impl Deref for TestApp {
 
     fn deref(&self) -> &Api {
         &self.api
-    }
-}
-
-/// A folder under the system temp folder, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        let path = std::env::temp_dir().join(format!("careinbox-test-{}", Uuid::new_v4()));
-        std::fs::create_dir_all(&path).expect("a temp folder");
-        TempDir(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -510,6 +495,66 @@ impl Api {
     pub async fn directory(&self, viewer: &Person, query: &str) -> Value {
         let path = format!("/api/v1/directory?q={}", encode(query));
         self.get(&path, viewer.auth()).await.expect_status(200)
+    }
+}
+
+/// A caller's open `GET /api/v1/events` stream, read in the background into
+/// one growing text.
+pub struct EventStream {
+    text: Arc<Mutex<String>>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+impl EventStream {
+    /// Opens the stream; it is subscribed once the answer's head arrived.
+    pub async fn open(api: &Api, viewer: &Person) -> EventStream {
+        let request = api
+            .http
+            .get(api.url("/api/v1/events"))
+            .bearer_auth(&viewer.token);
+        let response = request.send().await.expect("the event stream opens");
+        assert_eq!(
+            response.status(),
+            200,
+            "the event stream of {}",
+            viewer.name
+        );
+
+        let text = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&text);
+        let reader = tokio::spawn(async move {
+            let mut body = response.bytes_stream();
+            while let Some(Ok(chunk)) = body.next().await {
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&chunk));
+            }
+        });
+        EventStream { text, reader }
+    }
+
+    /// Everything received so far.
+    pub fn text(&self) -> String {
+        self.text.lock().unwrap().clone()
+    }
+
+    /// Waits (up to ten seconds) until `needle` was received `times` times,
+    /// and returns everything received by then.
+    pub async fn wait_for(&self, needle: &str, times: usize) -> String {
+        for _ in 0..200 {
+            let text = self.text();
+            if text.matches(needle).count() >= times {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{needle} did not arrive {times} times in: {}", self.text());
+    }
+}
+
+impl Drop for EventStream {
+    fn drop(&mut self) {
+        self.reader.abort();
     }
 }
 

@@ -155,24 +155,23 @@ pub async fn add_network_team(
 /// The team's staff (staff of the team only).
 #[utoipa::path(get, path = "/api/v1/teams/{team}/members", tag = "teams", security(("bearer" = [])),
     params(("team" = Uuid, Path)),
-    responses((status = 200, body = Vec<dto::Staff>), (status = 404, body = Problem)))]
+    responses((status = 200, body = dto::Page<dto::Staff>), (status = 404, body = Problem)))]
 pub async fn team_staff(
     State(app): State<AppState>,
     auth: Auth,
     Ids(team): Ids<Uuid>,
-) -> ApiResult<Json<Vec<dto::Staff>>> {
+) -> ApiResult<Json<dto::Page<dto::Staff>>> {
     let staff = app.service.team_staff(&auth.caller, TeamId(team)).await?;
-    Ok(Json(
-        staff
-            .into_iter()
-            .map(|s| dto::Staff {
-                id: s.user.0,
-                name: s.name,
-                profession: s.profession,
-                role: s.role.as_str().into(),
-            })
-            .collect(),
-    ))
+    let items = staff
+        .into_iter()
+        .map(|s| dto::Staff {
+            id: s.user.0,
+            name: s.name,
+            profession: s.profession,
+            role: s.role.as_str().into(),
+        })
+        .collect();
+    Ok(Json(dto::Page::new(items, None)))
 }
 
 /// Add a professional to the team's staff (team admin, or the instance admin).

@@ -93,27 +93,26 @@ pub async fn update(
 /// The inbox's members (staff of the inbox's team only, R15).
 #[utoipa::path(get, path = "/api/v1/inboxes/{inbox}/members", tag = "inboxes", security(("bearer" = [])),
     params(("inbox" = Uuid, Path)),
-    responses((status = 200, body = Vec<dto::InboxMember>), (status = 404, body = Problem)))]
+    responses((status = 200, body = dto::Page<dto::InboxMember>), (status = 404, body = Problem)))]
 pub async fn members(
     State(app): State<AppState>,
     auth: Auth,
     Ids(inbox): Ids<Uuid>,
-) -> ApiResult<Json<Vec<dto::InboxMember>>> {
+) -> ApiResult<Json<dto::Page<dto::InboxMember>>> {
     let members = app
         .service
         .inbox_members(&auth.caller, InboxId(inbox))
         .await?;
-    Ok(Json(
-        members
-            .into_iter()
-            .map(|m| dto::InboxMember {
-                id: m.user.0,
-                name: m.name,
-                profession: m.profession,
-                manager: m.manager,
-            })
-            .collect(),
-    ))
+    let items = members
+        .into_iter()
+        .map(|m| dto::InboxMember {
+            id: m.user.0,
+            name: m.name,
+            profession: m.profession,
+            manager: m.manager,
+        })
+        .collect();
+    Ok(Json(dto::Page::new(items, None)))
 }
 
 /// Add a member from the team's staff (R12); earlier conversations are not
