@@ -191,7 +191,9 @@ pub(crate) async fn subscribe(
     let Some(last) = last_event_id else {
         return Ok(subscription);
     };
-    if last < pruned_through {
+    // An id below the pruned part, or one this log never gave out (a
+    // client of a restored or other deployment), cannot be resumed from.
+    if last < pruned_through || last > newest {
         subscription.replay.push_back(StreamItem::Reset);
         return Ok(subscription);
     }

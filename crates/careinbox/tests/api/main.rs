@@ -6,6 +6,7 @@
 mod access;
 #[path = "../common/database.rs"]
 mod database;
+mod events;
 mod limits;
 mod ops;
 mod rules;

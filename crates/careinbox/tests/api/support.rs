@@ -203,6 +203,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// The HTTP client, for requests the helpers do not cover (streams).
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
