@@ -1,0 +1,56 @@
+//! SIGTERM shuts the server down cleanly: open event streams end, and the
+//! process exits with success instead of hanging on them.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn sigterm_ends_open_streams_and_exits_cleanly() {
+    let dir = std::env::temp_dir().join(format!("careinbox-stop-{}", uuid::Uuid::new_v4()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_careinbox"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--heartbeat-seconds", "60"])
+        .arg("--data-dir")
+        .arg(&dir)
+        .env("CAREINBOX_ADMIN_EMAIL", "beheer@stop.test")
+        .env("CAREINBOX_ADMIN_PASSWORD", "wachtwoord-voor-stop")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("a line");
+    let base = first.trim().rsplit(' ').next().expect("an address").to_owned();
+    let http = reqwest::Client::builder().no_proxy().build().expect("a client");
+    let login = json!({"email": "beheer@stop.test", "password": "wachtwoord-voor-stop"});
+    let token: Value = http.post(format!("{base}/api/v1/auth/login")).json(&login).send().await.expect("login").json().await.expect("json");
+    let token = token["token"].as_str().expect("a token").to_owned();
+    let stream = http.get(format!("{base}/api/v1/events")).bearer_auth(&token).send().await.expect("a stream");
+    assert_eq!(stream.status(), 200);
+
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill runs");
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut body = stream.bytes_stream();
+        while let Some(Ok(_)) = body.next().await {}
+    })
+    .await;
+    let mut exit = None;
+    for _ in 0..100 {
+        if let Some(status) = child.try_wait().expect("the process") {
+            exit = Some(status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if exit.is_none() {
+        let _ = child.kill();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+
+    assert!(killed.success());
+    assert!(ended.is_ok(), "the open stream did not end after SIGTERM");
+    assert!(exit.is_some_and(|s| s.success()), "the server did not exit cleanly: {exit:?}");
+}
