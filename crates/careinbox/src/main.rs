@@ -4,8 +4,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
 /// careinbox: secure messaging for care professionals, built around shared
-/// inboxes. One binary serves the JSON API, its documentation and the
-/// operations endpoints.
+/// inboxes. One binary serves the web application, the JSON API and its
+/// documentation, the event stream and the operations endpoints.
 #[derive(Debug, Parser)]
 #[command(name = "careinbox", version)]
 struct Cli {

@@ -34,7 +34,7 @@ pub struct ServeArgs {
     pub data_dir: PathBuf,
 
     /// PostgreSQL URL (postgres://...); several nodes may share one database.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<Secret>,
 
     /// Load the reference scenario of SPEC.md into an empty database and print the demo logins.
