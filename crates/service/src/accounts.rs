@@ -331,8 +331,7 @@ impl Service {
             Box::pin(async move {
                 let caller = &caller;
                 Self::require_team_admin(tx, caller, team).await?;
-                let mut events = Self::leave_inboxes(tx, caller, user, Some(team))
-                    .await?;
+                let mut events = Self::leave_inboxes(tx, caller, user, Some(team)).await?;
                 if !tx.delete_team_member(team, user).await? {
                     return Err(Error::NotFound);
                 }

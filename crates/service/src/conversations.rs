@@ -50,40 +50,78 @@ pub struct ConversationDetail {
 impl Service {
     /// R15: the conversation with its parties and participants, for
     /// participants only.
-    pub async fn conversation(&self, caller: &Caller, id: ConversationId) -> Result<ConversationDetail, Error> {
+    pub async fn conversation(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+    ) -> Result<ConversationDetail, Error> {
         let result = self.conversation_unaudited(caller, id).await;
-        self.audit_refusal(caller, "conversation.read", id, result).await
+        self.audit_refusal(caller, "conversation.read", id, result)
+            .await
     }
 
     /// The timeline, oldest first, after the cursor (R7: a newly added
     /// participant sees it whole).
-    pub async fn timeline(&self, caller: &Caller, id: ConversationId, after: Option<i64>, limit: Option<u32>) -> Result<Page<TimelineRow>, Error> {
+    pub async fn timeline(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        after: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<Page<TimelineRow>, Error> {
         let result = self.timeline_unaudited(caller, id, after, limit).await;
-        self.audit_refusal(caller, "timeline.read", id, result).await
+        self.audit_refusal(caller, "timeline.read", id, result)
+            .await
     }
 
-    pub async fn post_message(&self, caller: &Caller, id: ConversationId, body: MessageBody) -> Result<MessageId, Error> {
+    pub async fn post_message(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        body: MessageBody,
+    ) -> Result<MessageId, Error> {
         let result = self.post_message_unaudited(caller, id, body).await;
         self.audit_refusal(caller, "message.post", id, result).await
     }
 
     /// R7, R8: any participant adds a professional or an inbox they could
     /// address; an inbox links its current members (R4).
-    pub async fn add_participant(&self, caller: &Caller, id: ConversationId, who: NewParticipant) -> Result<(), Error> {
+    pub async fn add_participant(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        who: NewParticipant,
+    ) -> Result<(), Error> {
         let result = self.add_participant_unaudited(caller, id, who).await;
-        self.audit_refusal(caller, "conversation.add_participant", id, result).await
+        self.audit_refusal(caller, "conversation.add_participant", id, result)
+            .await
     }
 
     /// R9 (inbox view) and R10 (personal view): archive or restore.
-    pub async fn set_archived(&self, caller: &Caller, id: ConversationId, view: ViewOf, archived: bool) -> Result<(), Error> {
-        let result = self.set_archived_unaudited(caller, id, view, archived).await;
-        self.audit_refusal(caller, "conversation.archive", id, result).await
+    pub async fn set_archived(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        view: ViewOf,
+        archived: bool,
+    ) -> Result<(), Error> {
+        let result = self
+            .set_archived_unaudited(caller, id, view, archived)
+            .await;
+        self.audit_refusal(caller, "conversation.archive", id, result)
+            .await
     }
 
     /// R14: moves the caller's read position to `message`.
-    pub async fn mark_read(&self, caller: &Caller, id: ConversationId, message: MessageId) -> Result<(), Error> {
+    pub async fn mark_read(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        message: MessageId,
+    ) -> Result<(), Error> {
         let result = self.mark_read_unaudited(caller, id, message).await;
-        self.audit_refusal(caller, "conversation.mark_read", id, result).await
+        self.audit_refusal(caller, "conversation.mark_read", id, result)
+            .await
     }
 
     /// R2, R3, R4: starts a conversation with its first message. Every
@@ -105,8 +143,7 @@ impl Service {
         self.write(move |tx| {
             Box::pin(async move {
                 let caller = &caller;
-                Self::check_users_addressable(tx, caller, &new.users)
-                    .await?;
+                Self::check_users_addressable(tx, caller, &new.users).await?;
                 let mut all_inboxes = new.inboxes.clone();
                 all_inboxes.extend(new.from_inbox);
                 let rows = tx.inboxes(&all_inboxes).await?;
@@ -194,7 +231,8 @@ impl Service {
 
     /// R15: the conversation with its parties and participants, for
     /// participants only.
-    async fn conversation_unaudited(        &self,
+    async fn conversation_unaudited(
+        &self,
         caller: &Caller,
         id: ConversationId,
     ) -> Result<ConversationDetail, Error> {
@@ -216,7 +254,8 @@ impl Service {
 
     /// The timeline, oldest first, after the cursor (R7: a newly added
     /// participant sees it whole).
-    async fn timeline_unaudited(        &self,
+    async fn timeline_unaudited(
+        &self,
         caller: &Caller,
         id: ConversationId,
         after: Option<i64>,
@@ -239,7 +278,8 @@ impl Service {
         Ok(Page { items, next_cursor })
     }
 
-    async fn post_message_unaudited(        &self,
+    async fn post_message_unaudited(
+        &self,
         caller: &Caller,
         id: ConversationId,
         body: MessageBody,
@@ -268,7 +308,8 @@ impl Service {
 
     /// R7, R8: any participant adds a professional or an inbox they could
     /// address; an inbox links its current members (R4).
-    async fn add_participant_unaudited(        &self,
+    async fn add_participant_unaudited(
+        &self,
         caller: &Caller,
         id: ConversationId,
         who: NewParticipant,
@@ -282,8 +323,7 @@ impl Service {
                 let mut entry = read_entry(caller, "conversation.add_participant", id);
                 let target = match who {
                     NewParticipant::User(user) => {
-                        Self::check_users_addressable(tx, caller, &[user])
-                            .await?;
+                        Self::check_users_addressable(tx, caller, &[user]).await?;
                         rules::check_not_participant(&tx.sources(id, user).await?)?;
                         tx.insert_participation(id, user, Source::Direct, now)
                             .await?;
@@ -322,7 +362,8 @@ impl Service {
     }
 
     /// R9 (inbox view) and R10 (personal view): archive or restore.
-    async fn set_archived_unaudited(        &self,
+    async fn set_archived_unaudited(
+        &self,
         caller: &Caller,
         id: ConversationId,
         view: ViewOf,
@@ -363,7 +404,8 @@ impl Service {
     }
 
     /// R14: moves the caller's read position to `message`.
-    async fn mark_read_unaudited(        &self,
+    async fn mark_read_unaudited(
+        &self,
         caller: &Caller,
         id: ConversationId,
         message: MessageId,
@@ -373,10 +415,9 @@ impl Service {
             Box::pin(async move {
                 let caller = &caller;
                 rules::check_participates(&tx.sources(id, caller.user).await?)?;
-                let seq = tx
-                    .message_seq(id, message)
-                    .await?
-                    .ok_or_else(|| Error::invalid("message", "not a message of this conversation"))?;
+                let seq = tx.message_seq(id, message).await?.ok_or_else(|| {
+                    Error::invalid("message", "not a message of this conversation")
+                })?;
                 tx.mark_read(id, caller.user, seq).await?;
                 tx.insert_audit(&read_entry(caller, "conversation.mark_read", id), now_us())
                     .await?;
@@ -499,7 +540,13 @@ impl Service {
 impl Service {
     /// R16: a refused attempt on a conversation (not a participant, or not
     /// allowed) is recorded too, with its outcome, and without content.
-    async fn audit_refusal<T>(&self, caller: &Caller, action: &'static str, id: ConversationId, result: Result<T, Error>) -> Result<T, Error> {
+    async fn audit_refusal<T>(
+        &self,
+        caller: &Caller,
+        action: &'static str,
+        id: ConversationId,
+        result: Result<T, Error>,
+    ) -> Result<T, Error> {
         if let Err(Error::NotFound | Error::Forbidden(_)) = &result {
             let mut entry = read_entry(caller, action, id);
             entry.outcome = "denied";

@@ -133,7 +133,9 @@ impl Service {
             Some(writer) => {
                 let (done, answer) = tokio::sync::oneshot::channel();
                 writer.submit(writer::job(body, done)).await?;
-                answer.await.map_err(|_| Error::Internal("the change was lost".into()))?
+                answer
+                    .await
+                    .map_err(|_| Error::Internal("the change was lost".into()))?
             }
             None => {
                 let mut tx = self.store.write().await?;

@@ -58,7 +58,12 @@ async fn run(store: Store, hub: std::sync::Arc<Hub>, mut queue: mpsc::Receiver<J
         let answers = run_batch(&store, &mut batch).await;
         let committed = answers.1;
         for answer in answers.0 {
-            answer(committed.as_ref().map(|_| ()).map_err(|e| Error::Internal(e.to_string().into())));
+            answer(
+                committed
+                    .as_ref()
+                    .map(|_| ())
+                    .map_err(|e| Error::Internal(e.to_string().into())),
+            );
         }
         if committed.as_ref().is_ok_and(|wrote_events| *wrote_events) {
             hub.wake();
@@ -68,7 +73,13 @@ async fn run(store: Store, hub: std::sync::Arc<Hub>, mut queue: mpsc::Receiver<J
 
 /// Runs the jobs in one transaction. Returns the answers still owed and the
 /// commit's outcome (whether any events were written).
-async fn run_batch(store: &Store, batch: &mut Vec<Job>) -> (Vec<Box<dyn FnOnce(Result<(), Error>) + Send>>, Result<bool, Error>) {
+async fn run_batch(
+    store: &Store,
+    batch: &mut Vec<Job>,
+) -> (
+    Vec<Box<dyn FnOnce(Result<(), Error>) + Send>>,
+    Result<bool, Error>,
+) {
     let mut answers = Vec::with_capacity(batch.len());
     let mut tx = match store.write().await {
         Ok(tx) => tx,

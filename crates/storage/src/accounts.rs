@@ -6,8 +6,8 @@ use careinbox_domain::{Conflict, Error, NetworkId, TeamId, TeamRole, UserId};
 use uuid::Uuid;
 
 use crate::{
-    DirectoryUser, SessionUser, StaffRow, TeamMembership, TeamRef, Tx, UserRow, db,
-    is_unique_violation, on_conn,
+    DirectoryUser, SessionUser, StaffRow, TeamMembership, TeamRef, Tx, UserRow, db, on_conn,
+    unique_is,
 };
 
 /// The teams a user may address (R2): their own teams and every team that
@@ -53,15 +53,9 @@ impl Tx {
             .bind(user.instance_admin)
             .bind(now)
             .execute(c)
-            .await.map(|r| r.rows_affected())
+            .await
             .map(drop));
-        result.map_err(|e| {
-            if is_unique_violation(&e) {
-                Conflict::EmailTaken.into()
-            } else {
-                db(e)
-            }
-        })
+        result.map_err(unique_is(Conflict::EmailTaken))
     }
 
     pub async fn count_users(&mut self) -> Result<i64, Error> {
@@ -243,15 +237,9 @@ impl Tx {
             .bind(network.0)
             .bind(team.0)
             .execute(c)
-            .await.map(|r| r.rows_affected())
+            .await
             .map(drop));
-        result.map_err(|e| {
-            if is_unique_violation(&e) {
-                Conflict::AlreadyInNetwork.into()
-            } else {
-                db(e)
-            }
-        })
+        result.map_err(unique_is(Conflict::AlreadyInNetwork))
     }
 
     pub async fn team_role(
@@ -281,15 +269,9 @@ impl Tx {
             .bind(user.0)
             .bind(role.as_str())
             .execute(c)
-            .await.map(|r| r.rows_affected())
+            .await
             .map(drop));
-        result.map_err(|e| {
-            if is_unique_violation(&e) {
-                Conflict::AlreadyMember.into()
-            } else {
-                db(e)
-            }
-        })
+        result.map_err(unique_is(Conflict::AlreadyMember))
     }
 
     pub async fn delete_team_member(&mut self, team: TeamId, user: UserId) -> Result<bool, Error> {

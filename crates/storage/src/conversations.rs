@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     ConversationRow, InboxRef, ParticipantRow, PartyInbox, PersonRef, TeamRef, TimelineKind,
-    TimelineRow, Tx, ViewRow, db, is_unique_violation, on_conn,
+    TimelineRow, Tx, ViewRow, db, on_conn, unique_is,
 };
 
 type ConversationTuple = (Uuid, String, Uuid, String, i64, i64, i64);
@@ -162,15 +162,9 @@ impl Tx {
             .bind(added_by.0)
             .bind(now)
             .execute(c)
-            .await.map(|r| r.rows_affected())
+            .await
             .map(drop));
-        result.map_err(|e| {
-            if is_unique_violation(&e) {
-                Conflict::InboxAlreadyParty.into()
-            } else {
-                db(e)
-            }
-        })
+        result.map_err(unique_is(Conflict::InboxAlreadyParty))
     }
 
     /// Adds one participation. A professional who already participates by
@@ -194,15 +188,9 @@ impl Tx {
             .bind(source.inbox().map(|i| i.0))
             .bind(now)
             .execute(c)
-            .await.map(|r| r.rows_affected())
+            .await
             .map(drop));
-        result.map_err(|e| {
-            if is_unique_violation(&e) {
-                Conflict::AlreadyParticipant.into()
-            } else {
-                db(e)
-            }
-        })
+        result.map_err(unique_is(Conflict::AlreadyParticipant))
     }
 
     /// R4: links exactly the current members of `inbox` as participants via

@@ -4,8 +4,7 @@ use careinbox_domain::{Conflict, ConversationId, Error, InboxId, TeamId, UserId}
 use uuid::Uuid;
 
 use crate::{
-    InboxMemberRow, InboxRow, InboxStanding, MyInboxRow, TeamRef, Tx, db, is_unique_violation,
-    on_conn,
+    InboxMemberRow, InboxRow, InboxStanding, MyInboxRow, TeamRef, Tx, db, on_conn, unique_is,
 };
 
 type InboxTuple = (Uuid, Uuid, String, String, String, String, bool);
@@ -224,15 +223,9 @@ impl Tx {
             .bind(manager)
             .bind(now)
             .execute(c)
-            .await.map(|r| r.rows_affected())
+            .await
             .map(drop));
-        result.map_err(|e| {
-            if is_unique_violation(&e) {
-                Conflict::AlreadyMember.into()
-            } else {
-                db(e)
-            }
-        })
+        result.map_err(unique_is(Conflict::AlreadyMember))
     }
 
     pub async fn delete_inbox_member(

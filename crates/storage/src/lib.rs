@@ -52,11 +52,18 @@ pub(crate) fn db(e: sqlx::Error) -> Error {
     Error::internal(e)
 }
 
-/// Whether `e` is a unique-constraint violation, which call sites turn into
-/// the matching domain conflict.
-pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
+/// Maps a unique-constraint violation to the domain conflict it means at
+/// this call site, and any other failure to an internal error.
+pub(crate) fn unique_is(conflict: careinbox_domain::Conflict) -> impl Fn(sqlx::Error) -> Error {
+    move |e| {
+        if e.as_database_error()
+            .is_some_and(|d| d.is_unique_violation())
+        {
+            conflict.into()
+        } else {
+            db(e)
+        }
+    }
 }
 
 /// Microseconds since the Unix epoch: the time stored in every row.
