@@ -55,7 +55,8 @@ impl Server {
             rate_per_minute: args.rate_limit_per_minute,
             heartbeat: Duration::from_secs(args.heartbeat_seconds.max(1)),
         };
-        let app = careinbox_http::app(service.clone(), limits);
+        let app = careinbox_http::app(service.clone(), limits)
+            .merge(careinbox_web::router(service.clone()));
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;

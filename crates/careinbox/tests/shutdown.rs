@@ -12,7 +12,13 @@ use serde_json::{Value, json};
 async fn sigterm_ends_open_streams_and_exits_cleanly() {
     let dir = std::env::temp_dir().join(format!("careinbox-stop-{}", uuid::Uuid::new_v4()));
     let mut child = Command::new(env!("CARGO_BIN_EXE_careinbox"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--heartbeat-seconds", "60"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--heartbeat-seconds",
+            "60",
+        ])
         .arg("--data-dir")
         .arg(&dir)
         .env("CAREINBOX_ADMIN_EMAIL", "beheer@stop.test")
@@ -22,16 +28,42 @@ async fn sigterm_ends_open_streams_and_exits_cleanly() {
         .spawn()
         .expect("the binary starts");
     let mut first = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("a line");
-    let base = first.trim().rsplit(' ').next().expect("an address").to_owned();
-    let http = reqwest::Client::builder().no_proxy().build().expect("a client");
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("a line");
+    let base = first
+        .trim()
+        .rsplit(' ')
+        .next()
+        .expect("an address")
+        .to_owned();
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("a client");
     let login = json!({"email": "beheer@stop.test", "password": "wachtwoord-voor-stop"});
-    let token: Value = http.post(format!("{base}/api/v1/auth/login")).json(&login).send().await.expect("login").json().await.expect("json");
+    let token: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&login)
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
     let token = token["token"].as_str().expect("a token").to_owned();
-    let stream = http.get(format!("{base}/api/v1/events")).bearer_auth(&token).send().await.expect("a stream");
+    let stream = http
+        .get(format!("{base}/api/v1/events"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("a stream");
     assert_eq!(stream.status(), 200);
 
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill runs");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
     let ended = tokio::time::timeout(Duration::from_secs(10), async {
         let mut body = stream.bytes_stream();
         while let Some(Ok(_)) = body.next().await {}
@@ -52,5 +84,8 @@ async fn sigterm_ends_open_streams_and_exits_cleanly() {
 
     assert!(killed.success());
     assert!(ended.is_ok(), "the open stream did not end after SIGTERM");
-    assert!(exit.is_some_and(|s| s.success()), "the server did not exit cleanly: {exit:?}");
+    assert!(
+        exit.is_some_and(|s| s.success()),
+        "the server did not exit cleanly: {exit:?}"
+    );
 }

@@ -9,8 +9,16 @@ use futures_util::StreamExt;
 use crate::support::{Scenario, TestApp};
 
 /// Reads a stream opened with `last_event_id` for `wait`, returning the text.
-async fn read_for(s: &Scenario, token: &str, last_event_id: Option<&str>, wait: Duration) -> (u16, String) {
-    let mut request = s.http_client().get(s.url("/api/v1/events")).bearer_auth(token);
+async fn read_for(
+    s: &Scenario,
+    token: &str,
+    last_event_id: Option<&str>,
+    wait: Duration,
+) -> (u16, String) {
+    let mut request = s
+        .http_client()
+        .get(s.url("/api/v1/events"))
+        .bearer_auth(token);
     if let Some(id) = last_event_id {
         request = request.header("Last-Event-ID", id);
     }
@@ -29,7 +37,10 @@ async fn read_for(s: &Scenario, token: &str, last_event_id: Option<&str>, wait: 
 
 /// The `id:` of the last event in a stream's text.
 fn last_id(text: &str) -> Option<String> {
-    text.lines().filter_map(|l| l.strip_prefix("id: ")).last().map(str::to_owned)
+    text.lines()
+        .filter_map(|l| l.strip_prefix("id: "))
+        .last()
+        .map(str::to_owned)
 }
 
 #[tokio::test]
@@ -44,11 +55,24 @@ async fn a_reconnecting_stream_resumes_after_last_event_id_without_loss() {
 
     let first = s.post_message(&c.id, &s.iris, "Tweede").await;
     let second = s.post_message(&c.id, &s.carla, "Derde").await;
-    let (status, replayed) = read_for(&s, &s.daan.token, Some(&resume_from), Duration::from_millis(700)).await;
+    let (status, replayed) = read_for(
+        &s,
+        &s.daan.token,
+        Some(&resume_from),
+        Duration::from_millis(700),
+    )
+    .await;
 
     assert_eq!(status, 200);
-    assert_eq!(replayed.matches("event: message_created").count(), 2, "{replayed}");
-    assert!(!replayed.contains(&format!("id: {resume_from}\n")), "replays only what came after: {replayed}");
+    assert_eq!(
+        replayed.matches("event: message_created").count(),
+        2,
+        "{replayed}"
+    );
+    assert!(
+        !replayed.contains(&format!("id: {resume_from}\n")),
+        "replays only what came after: {replayed}"
+    );
     assert!(!replayed.contains("event: reset"), "{replayed}");
     assert_ne!(first, second);
 }
@@ -62,9 +86,17 @@ async fn a_replay_holds_only_what_the_caller_may_see_now() {
     let resume_from = last_id(&live.wait_for("event: message_created", 1).await).expect("an id");
     drop(live);
 
-    s.remove_inbox_member(&s.carla, &s.assistenten, &s.eva.id).await.expect_status(204);
+    s.remove_inbox_member(&s.carla, &s.assistenten, &s.eva.id)
+        .await
+        .expect_status(204);
     s.post_message(&shared.id, &s.iris, "Na haar vertrek").await;
-    let (_, replayed) = read_for(&s, &s.eva.token, Some(&resume_from), Duration::from_millis(700)).await;
+    let (_, replayed) = read_for(
+        &s,
+        &s.eva.token,
+        Some(&resume_from),
+        Duration::from_millis(700),
+    )
+    .await;
 
     assert!(replayed.contains("event: access_lost"), "{replayed}");
     assert!(!replayed.contains("event: message_created"), "{replayed}");
@@ -75,8 +107,20 @@ async fn a_stream_that_cannot_resume_is_told_to_reset() {
     let s = Scenario::build().await;
     s.start(&s.iris, &[], &[&s.assistenten]).await;
 
-    let (status, text) = read_for(&s, &s.daan.token, Some("999999999"), Duration::from_millis(500)).await;
-    let (bad, _) = read_for(&s, &s.daan.token, Some("gisteren"), Duration::from_millis(200)).await;
+    let (status, text) = read_for(
+        &s,
+        &s.daan.token,
+        Some("999999999"),
+        Duration::from_millis(500),
+    )
+    .await;
+    let (bad, _) = read_for(
+        &s,
+        &s.daan.token,
+        Some("gisteren"),
+        Duration::from_millis(200),
+    )
+    .await;
 
     assert_eq!(status, 200);
     assert!(text.contains("event: reset"), "{text}");
@@ -110,5 +154,9 @@ async fn open_streams_per_user_are_capped_and_need_a_login() {
     assert_eq!(anonymous.status(), 401);
     drop((first, second));
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(open(Some(admin.token.clone())).await.status(), 200, "a closed stream frees its place");
+    assert_eq!(
+        open(Some(admin.token.clone())).await.status(),
+        200,
+        "a closed stream frees its place"
+    );
 }

@@ -1,0 +1,575 @@
+//! A conversation: its timeline of messages and system events, who is linked
+//! and through which inbox (each participation's source), the reply box,
+//! adding a participant (R7, with R8's refusal as a sentence), archiving in
+//! an inbox or personally (R9, R10). Opening it marks it read (R14).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use careinbox_domain::{ConversationId, Error, InboxId, MessageBody, UserId};
+use careinbox_service::storage::{
+    DirectoryUser, InboxRow, ParticipantRow, TimelineKind, TimelineRow, ViewOf,
+};
+use careinbox_service::{ConversationDetail, NewParticipant};
+use maud::{Markup, html};
+use uuid::Uuid;
+
+use super::views::ViewKey;
+use super::{html, see_other};
+use crate::error::{PageResult, message, shown_on_form};
+use crate::form::{Fields, Ids, Posted, Query};
+use crate::i18n::Lang;
+use crate::layout::{Live, Place, Shell, csrf_field, notice};
+use crate::session::Viewer;
+use crate::{Web, clock};
+
+/// Timeline items shown at first; earlier ones are a link away, so that a
+/// long conversation still loads quickly.
+const SHOWN_ITEMS: usize = 50;
+
+/// Timeline items fetched per call of the use case.
+const FETCH_SIZE: u32 = 100;
+
+/// The most timeline items one page will gather.
+const MAX_ITEMS: usize = 5000;
+
+pub async fn show(
+    State(web): State<Web>,
+    Ids(c): Ids<Uuid>,
+    viewer: Viewer,
+    Query(query): Query,
+) -> PageResult {
+    page(&web, &viewer, ConversationId(c), &query, None).await
+}
+
+/// The timeline items after `seq`, as list items for the live-update script
+/// to append. With `read=1` (the page is in view) they count as read.
+pub async fn since(
+    State(web): State<Web>,
+    Ids((c, seq)): Ids<(Uuid, i64)>,
+    viewer: Viewer,
+    Query(query): Query,
+) -> PageResult {
+    let c = ConversationId(c);
+    let items = web
+        .service
+        .timeline(&viewer.caller, c, Some(seq.max(0)), Some(FETCH_SIZE))
+        .await?;
+    let last = last_message(&items.items);
+    if let Some(last) = last.filter(|_| query.get("read") == Some("1")) {
+        web.service.mark_read(&viewer.caller, c, last).await?;
+    }
+
+    let fragment = html! {
+        @for item in &items.items { (timeline_item(viewer.lang(), &viewer, item)) }
+    };
+    Ok(html(StatusCode::OK, fragment))
+}
+
+pub async fn reply(
+    State(web): State<Web>,
+    Ids(c): Ids<Uuid>,
+    Posted { viewer, fields }: Posted,
+) -> PageResult {
+    let c = ConversationId(c);
+    let posted = match MessageBody::parse(fields.text("body")) {
+        Ok(body) => web.service.post_message(&viewer.caller, c, body).await,
+        Err(e) => Err(Error::Invalid(vec![e])),
+    };
+    match posted {
+        Ok(message) => {
+            let back = context(&fields);
+            Ok(see_other(&format!("/c/{c}{back}#m-{message}")))
+        }
+        Err(e) if shown_on_form(&e) => refused(&web, &viewer, c, &fields, &e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn add_participant(
+    State(web): State<Web>,
+    Ids(c): Ids<Uuid>,
+    Posted { viewer, fields }: Posted,
+) -> PageResult {
+    let c = ConversationId(c);
+    let who = match (fields.get("user"), fields.get("inbox")) {
+        (Some(_), None) => NewParticipant::User(UserId(fields.id("user")?)),
+        (None, Some(_)) => NewParticipant::Inbox(InboxId(fields.id("inbox")?)),
+        _ => return Err(Error::invalid("user", "give either user or inbox").into()),
+    };
+    match web.service.add_participant(&viewer.caller, c, who).await {
+        Ok(()) => {
+            let back = context(&fields);
+            Ok(see_other(&format!("/c/{c}{back}#participants")))
+        }
+        Err(e) if shown_on_form(&e) => refused(&web, &viewer, c, &fields, &e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Archives in, or restores to, one of the caller's views: an inbox they
+/// participate through (R9) or their personal view (R10).
+pub async fn archive(
+    State(web): State<Web>,
+    Ids(c): Ids<Uuid>,
+    Posted { viewer, fields }: Posted,
+) -> PageResult {
+    let c = ConversationId(c);
+    let key = ViewKey::parse(fields.get("view")).ok_or(Error::NotFound)?;
+    let archived = fields.get("archived") == Some("1");
+    let view = match key {
+        ViewKey::Personal => ViewOf::Personal,
+        ViewKey::Inbox(id) => ViewOf::Inbox(id),
+    };
+    if let Err(e) = web
+        .service
+        .set_archived(&viewer.caller, c, view, archived)
+        .await
+    {
+        return if shown_on_form(&e) {
+            refused(&web, &viewer, c, &fields, &e).await
+        } else {
+            Err(e.into())
+        };
+    }
+
+    let target = match (archived, fields.get("back")) {
+        (true, _) => format!("{}?done=archived&c={c}", key.href(false)),
+        (false, Some("list")) => format!("{}&done=restored&c={c}", key.href(true)),
+        (false, _) => format!("/c/{c}?in={}", key.code()),
+    };
+    Ok(see_other(&target))
+}
+
+/// The conversation page again, with the refusal said at the top.
+async fn refused(
+    web: &Web,
+    viewer: &Viewer,
+    c: ConversationId,
+    fields: &Fields,
+    e: &Error,
+) -> PageResult {
+    let text = message(viewer.lang(), e);
+    let query = Fields::parse(context(fields).trim_start_matches('?').as_bytes());
+    let mut response = page(web, viewer, c, &query, Some(text)).await?;
+    *response.status_mut() = match e {
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Ok(response)
+}
+
+/// `?in=<view>` to keep the view the conversation was opened from.
+fn context(fields: &Fields) -> String {
+    match ViewKey::parse(fields.get("in")) {
+        Some(key) => format!("?in={}", key.code()),
+        None => String::new(),
+    }
+}
+
+async fn page(
+    web: &Web,
+    viewer: &Viewer,
+    c: ConversationId,
+    query: &Fields,
+    refusal: Option<String>,
+) -> PageResult<Response> {
+    let detail = web.service.conversation(&viewer.caller, c).await?;
+    let items = whole_timeline(web, viewer, c).await?;
+    if let Some(last) = last_message(&items) {
+        web.service.mark_read(&viewer.caller, c, last).await?;
+    }
+    let found = match query.get("q") {
+        Some(q) => Some(web.service.directory(&viewer.caller, q).await?),
+        None => None,
+    };
+    let me = web.service.me(&viewer.caller).await?;
+
+    let from = ViewKey::parse(query.get("in"));
+    let archived_in = from.filter(|_| query.get("archived") == Some("1"));
+    let place = match from {
+        Some(ViewKey::Inbox(id)) => Place::Inbox(id),
+        Some(ViewKey::Personal) => Place::Personal,
+        None => Place::Elsewhere,
+    };
+    let lang = viewer.lang();
+    let show_all = query.get("all") == Some("1");
+    let hidden = if show_all {
+        0
+    } else {
+        items.len().saturating_sub(SHOWN_ITEMS)
+    };
+    let last_seq = items.last().map_or(0, |i| i.seq);
+    let context = Context {
+        viewer,
+        c,
+        from,
+        archived_in,
+        query,
+    };
+
+    let main = html! {
+        header .conv-head {
+            @if let Some(key) = from {
+                a .back href=(key.href(archived_in.is_some())) {
+                    "← " (lang.back_to(&key.name(lang, &me)))
+                }
+            }
+            div .title-row {
+                div {
+                    h1 { (detail.conversation.subject) }
+                    p .sub {
+                        (lang.started_by()) " " (detail.conversation.started_by.name) ", "
+                        time datetime=(clock::machine(detail.conversation.created_at)) {
+                            (clock::long(lang, detail.conversation.created_at))
+                        }
+                    }
+                }
+                (archive_actions(&context, &detail))
+            }
+        }
+        @if let Some(text) = &refusal { (notice(text, true)) }
+        div .conversation {
+            section .timeline-wrap aria-labelledby="timeline-heading" {
+                h2 #timeline-heading .vh { (lang.timeline()) }
+                @if hidden > 0 {
+                    p .earlier {
+                        a href={ "/c/" (c) (context.query_with("all=1")) } {
+                            (lang.show_earlier(hidden))
+                        }
+                    }
+                }
+                ol #timeline .timeline data-last-seq=(last_seq) {
+                    @for item in &items[hidden..] { (timeline_item(lang, viewer, item)) }
+                }
+                div #access-lost .notice .refusal hidden role="alert" {
+                    (lang.access_lost())
+                }
+                (reply_form(&context))
+            }
+            aside .side {
+                (participants(&context, &detail))
+                (add_participant_panel(&context, &detail, found.as_ref()))
+            }
+        }
+    };
+    let shell = Shell {
+        viewer,
+        me: &me,
+        place,
+        live: Some(Live::Conversation(c)),
+    };
+    Ok(super::ok(shell.render(&detail.conversation.subject, main)))
+}
+
+/// What the parts of the page need to build their links and forms.
+struct Context<'a> {
+    viewer: &'a Viewer,
+    c: ConversationId,
+    from: Option<ViewKey>,
+    archived_in: Option<ViewKey>,
+    query: &'a Fields,
+}
+
+impl Context<'_> {
+    fn lang(&self) -> Lang {
+        self.viewer.lang()
+    }
+
+    /// `?in=...&<extra>`: this page's link with one more field.
+    fn query_with(&self, extra: &str) -> String {
+        match self.from {
+            Some(key) => format!("?in={}&{extra}", key.code()),
+            None => format!("?{extra}"),
+        }
+    }
+
+    fn hidden_context(&self) -> Markup {
+        html! {
+            (csrf_field(self.viewer))
+            @if let Some(key) = self.from {
+                input type="hidden" name="in" value=(key.code());
+            }
+        }
+    }
+}
+
+/// Every timeline item, oldest first, gathered a page at a time.
+async fn whole_timeline(
+    web: &Web,
+    viewer: &Viewer,
+    c: ConversationId,
+) -> PageResult<Vec<TimelineRow>> {
+    let mut items = Vec::new();
+    let mut after = None;
+    loop {
+        let page = web
+            .service
+            .timeline(&viewer.caller, c, after, Some(FETCH_SIZE))
+            .await?;
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(cursor) if items.len() < MAX_ITEMS => after = Some(cursor),
+            _ => return Ok(items),
+        }
+    }
+}
+
+fn last_message(items: &[TimelineRow]) -> Option<careinbox_domain::MessageId> {
+    items.iter().rev().find_map(|item| match &item.kind {
+        TimelineKind::Message { id, .. } => Some(*id),
+        TimelineKind::Event { .. } => None,
+    })
+}
+
+fn timeline_item(lang: Lang, viewer: &Viewer, item: &TimelineRow) -> Markup {
+    let at = html! {
+        time datetime=(clock::machine(item.at)) { (clock::long(lang, item.at)) }
+    };
+    match &item.kind {
+        TimelineKind::Message {
+            id,
+            author,
+            on_behalf_of,
+            body,
+        } => {
+            let mine = author.id == viewer.caller.user;
+            html! {
+                li .item .message .mine[mine] id={ "m-" (id) } data-seq=(item.seq)
+                    data-announce=(lang.new_message_from(&author.name)) {
+                    div .msg-head {
+                        span .author { (author.name) }
+                        @if let Some(inbox) = on_behalf_of {
+                            span .behalf { (lang.on_behalf_of(&inbox.name)) }
+                        }
+                        (at)
+                    }
+                    div .body { (body) }
+                }
+            }
+        }
+        TimelineKind::Event {
+            event,
+            actor,
+            target_user,
+            target_inbox,
+            ..
+        } => {
+            let actor = actor.as_ref().map(|a| a.name.as_str());
+            let user = target_user.as_ref().map(|u| u.name.as_str());
+            let inbox = target_inbox.as_ref().map(|i| i.name.as_str());
+            let text = lang.timeline_event(event, actor, user, inbox);
+            html! {
+                li .item .event id={ "e-" (item.seq) } data-seq=(item.seq) data-announce=(text) {
+                    span { (text) } (at)
+                }
+            }
+        }
+    }
+}
+
+fn reply_form(cx: &Context) -> Markup {
+    let lang = cx.lang();
+    html! {
+        form #reply .reply method="post" action={ "/c/" (cx.c) "/reply" } {
+            (cx.hidden_context())
+            label for="body" { (lang.reply()) }
+            textarea #body name="body" rows="4" required {}
+            div .actions {
+                button .primary type="submit" { (lang.send()) }
+            }
+        }
+    }
+}
+
+/// Who is linked: the inboxes that are parties, and every participant with
+/// the source of each participation ("direct", "via Assistenten De Linde").
+fn participants(cx: &Context, detail: &ConversationDetail) -> Markup {
+    let lang = cx.lang();
+    let people = by_person(&detail.participants);
+    let inbox_name = |id: InboxId| {
+        let found = detail.inboxes.iter().find(|i| i.id == id);
+        found.map_or_else(|| lang.shared_inbox().to_owned(), |i| i.name.clone())
+    };
+    html! {
+        section #participants .panel aria-labelledby="participants-heading" {
+            h2 #participants-heading { (lang.linked()) }
+            @if detail.inboxes.is_empty() {
+                p .hint { (lang.no_inboxes_linked()) }
+            } @else {
+                ul .linked {
+                    @for inbox in &detail.inboxes {
+                        li { span .name { (inbox.name) } span .team { (inbox.team.name) } }
+                    }
+                }
+            }
+            h3 { (lang.participants()) " (" (people.len()) ")" }
+            ul .people {
+                @for (first, sources) in &people {
+                    li {
+                        span .name {
+                            (first.name)
+                            @if first.user == cx.viewer.caller.user { " (" (lang.you()) ")" }
+                        }
+                        span .team { (first.profession) }
+                        span .sources {
+                            @for (n, via) in sources.iter().enumerate() {
+                                @if n > 0 { ", " }
+                                @match via {
+                                    Some(inbox) => { (lang.via(&inbox_name(*inbox))) }
+                                    None => { (lang.direct()) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Participations grouped per professional, in the order given (by name).
+fn by_person(rows: &[ParticipantRow]) -> Vec<(&ParticipantRow, Vec<Option<InboxId>>)> {
+    let mut people: Vec<(&ParticipantRow, Vec<Option<InboxId>>)> = Vec::new();
+    for row in rows {
+        match people.last_mut() {
+            Some((first, sources)) if first.user == row.user => sources.push(row.via),
+            _ => people.push((row, vec![row.via])),
+        }
+    }
+    people
+}
+
+/// R7: search the directory, then add a professional or an inbox. Those who
+/// already take part are shown as such instead of with a button (R8).
+fn add_participant_panel(
+    cx: &Context,
+    detail: &ConversationDetail,
+    found: Option<&(Vec<DirectoryUser>, Vec<InboxRow>)>,
+) -> Markup {
+    let lang = cx.lang();
+    let q = cx.query.get("q").unwrap_or("");
+    let action = format!("/c/{}/participants", cx.c);
+    html! {
+        section #add .panel aria-labelledby="add-heading" {
+            h2 #add-heading { (lang.add_participant()) }
+            p .hint { (lang.add_participant_hint()) }
+            form .search method="get" action={ "/c/" (cx.c) "#add" } role="search" {
+                @if let Some(key) = cx.from {
+                    input type="hidden" name="in" value=(key.code());
+                }
+                label for="q" { (lang.search_directory()) }
+                div .search-row {
+                    input #q type="search" name="q" value=(q) autocomplete="off";
+                    button .secondary type="submit" { (lang.search()) }
+                }
+            }
+            @if let Some((users, inboxes)) = found {
+                @if users.is_empty() && inboxes.is_empty() {
+                    p .empty { (lang.nobody_found()) }
+                }
+                @if !inboxes.is_empty() {
+                    h3 { (lang.shared_inboxes()) }
+                    ul .results {
+                        @for inbox in inboxes {
+                            li {
+                                div .who {
+                                    span .name { (inbox.name) }
+                                    span .team { (inbox.team.name) }
+                                    @if !inbox.description.is_empty() {
+                                        span .desc { (inbox.description) }
+                                    }
+                                }
+                                @if detail.inboxes.iter().any(|i| i.id == inbox.id) {
+                                    span .already { (lang.already_linked()) }
+                                } @else {
+                                    form method="post" action=(action) {
+                                        (cx.hidden_context())
+                                        input type="hidden" name="inbox" value=(inbox.id);
+                                        button .secondary type="submit"
+                                            aria-label=(lang.add_named(&inbox.name)) {
+                                            (lang.add())
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !users.is_empty() {
+                    h3 { (lang.professionals()) }
+                    ul .results {
+                        @for user in users {
+                            li {
+                                div .who {
+                                    span .name { (user.name) }
+                                    span .team {
+                                        (user.profession) " · "
+                                        (team_names(user))
+                                    }
+                                }
+                                @if detail.participants.iter().any(|p| p.user == user.id) {
+                                    span .already { (lang.already_participates()) }
+                                } @else {
+                                    form method="post" action=(action) {
+                                        (cx.hidden_context())
+                                        input type="hidden" name="user" value=(user.id);
+                                        button .secondary type="submit"
+                                            aria-label=(lang.add_named(&user.name)) {
+                                            (lang.add())
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn team_names(user: &DirectoryUser) -> String {
+    let names: Vec<&str> = user.teams.iter().map(|t| t.name.as_str()).collect();
+    names.join(", ")
+}
+
+/// R9 and R10: one button per view of the caller's that holds the
+/// conversation: each inbox they take part through, and Persoonlijk when
+/// they take part directly.
+fn archive_actions(cx: &Context, detail: &ConversationDetail) -> Markup {
+    let lang = cx.lang();
+    let me = cx.viewer.caller.user;
+    let views: Vec<(ViewKey, String)> = detail
+        .participants
+        .iter()
+        .filter(|p| p.user == me)
+        .map(|p| match p.via {
+            Some(id) => {
+                let found = detail.inboxes.iter().find(|i| i.id == id);
+                let name = found.map_or_else(|| lang.shared_inbox().to_owned(), |i| i.name.clone());
+                (ViewKey::Inbox(id), name)
+            }
+            None => (ViewKey::Personal, lang.personal().to_owned()),
+        })
+        .collect();
+    html! {
+        div .conv-actions {
+            p #archive-hint .vh { (lang.archive_hint()) }
+            @for (key, name) in &views {
+                @let restoring = cx.archived_in == Some(*key);
+                form method="post" action={ "/c/" (cx.c) "/archive" } {
+                    (cx.hidden_context())
+                    input type="hidden" name="view" value=(key.code());
+                    input type="hidden" name="archived" value=(if restoring { "0" } else { "1" });
+                    input type="hidden" name="back" value="conversation";
+                    button .secondary type="submit" title=(lang.archive_hint())
+                        aria-describedby="archive-hint" {
+                        @if restoring { (lang.restore_in(name)) } @else { (lang.archive_in(name)) }
+                    }
+                }
+            }
+        }
+    }
+}

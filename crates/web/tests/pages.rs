@@ -1,0 +1,498 @@
+//! The web application in process: the router over a service on a fresh
+//! SQLite database per test, driven with `oneshot` requests. The browser
+//! test in `web-tests/` walks the whole reference scenario; these tests pin
+//! the security and comfort promises that are cheap to check here.
+
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use careinbox_domain::{
+    Description, Email, Guidelines, InboxId, MessageBody, Name, Password, Profession, Subject,
+    TeamId, TeamRole, UserId,
+};
+use careinbox_service::storage::Store;
+use careinbox_service::{Caller, NewAccount, NewConversation, Service};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "wachtwoord-voor-tests";
+
+/// A router over a database of its own, with one practice, one home-care
+/// team in its network, and a shared inbox.
+struct App {
+    router: Router,
+    service: Service,
+    dir: PathBuf,
+    admin: Caller,
+    iris: UserId,
+    carla: UserId,
+    assistenten: InboxId,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl App {
+    async fn spawn() -> App {
+        let dir = std::env::temp_dir().join(format!("careinbox-web-{}", uuid::Uuid::new_v4()));
+        let store = Store::open_sqlite(&dir).await.expect("a test database");
+        let service = Service::new(store, Default::default());
+        let admin_email = Email::parse("admin@careinbox.test").unwrap();
+        service
+            .bootstrap_admin(&admin_email, Some(Password::parse(PASSWORD).unwrap()))
+            .await
+            .unwrap();
+        let admin_id = service.fresh_instance_admin().await.unwrap().unwrap();
+        let admin = Caller {
+            user: admin_id,
+            instance_admin: true,
+            ip: None,
+        };
+
+        let linde = team(&service, &admin, "Huisartsenpraktijk De Linde").await;
+        let oost = team(&service, &admin, "Thuiszorg Oost").await;
+        let network = service
+            .create_network(&admin, Name::parse("name", "Zorgnetwerk Oost").unwrap())
+            .await
+            .unwrap();
+        for t in [linde, oost] {
+            service.add_network_team(&admin, network, t).await.unwrap();
+        }
+        let carla = user(&service, &admin, "carla@delinde.test", "Carla Smit").await;
+        let iris = user(&service, &admin, "iris@oost.test", "Iris Hendriks").await;
+        service
+            .add_team_member(&admin, linde, carla, TeamRole::Admin)
+            .await
+            .unwrap();
+        service
+            .add_team_member(&admin, oost, iris, TeamRole::Admin)
+            .await
+            .unwrap();
+        let assistenten = service
+            .create_inbox(
+                &admin,
+                linde,
+                Name::parse("name", "Assistenten De Linde").unwrap(),
+                Description::parse("description", "De doktersassistenten.").unwrap(),
+                Guidelines::parse("guidelines", "Schrijf hierheen als je twijfelt.").unwrap(),
+            )
+            .await
+            .unwrap();
+        service
+            .add_inbox_member(&admin, assistenten, carla, true)
+            .await
+            .unwrap();
+
+        let router = careinbox_web::router(service.clone());
+        App {
+            router,
+            service,
+            dir,
+            admin,
+            iris,
+            carla,
+            assistenten,
+        }
+    }
+
+    /// A session token and its CSRF token for the account with `email`.
+    async fn session(&self, email: &str) -> (String, String) {
+        let (token, _) = self.service.login(email, PASSWORD, None).await.unwrap();
+        let csrf = careinbox_web::csrf_token(&token);
+        (token, csrf)
+    }
+
+    async fn start(&self, from: UserId, subject: &str) -> String {
+        let caller = Caller {
+            user: from,
+            instance_admin: false,
+            ip: None,
+        };
+        let new = NewConversation {
+            subject: Subject::parse("subject", subject).unwrap(),
+            body: MessageBody::parse("Kan iemand meekijken?").unwrap(),
+            users: vec![],
+            inboxes: vec![self.assistenten],
+            from_inbox: None,
+        };
+        let (id, _) = self.service.start_conversation(&caller, new).await.unwrap();
+        id.to_string()
+    }
+
+    async fn send(&self, request: Request<Body>) -> Page {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    async fn get(&self, path: &str, token: Option<&str>) -> Page {
+        let mut request = Request::get(path);
+        if let Some(token) = token {
+            request = request.header(header::COOKIE, format!("careinbox_session={token}"));
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn post(&self, path: &str, token: Option<&str>, form: &[(&str, &str)]) -> Page {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let mut request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "careinbox.test")
+            .header(header::ORIGIN, "http://careinbox.test");
+        if let Some(token) = token {
+            request = request.header(header::COOKIE, format!("careinbox_session={token}"));
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+}
+
+struct Page {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Page {
+    fn header(&self, name: header::HeaderName) -> String {
+        let values = self.headers.get_all(name).iter();
+        values
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+async fn team(service: &Service, admin: &Caller, name: &str) -> TeamId {
+    service
+        .create_team(admin, Name::parse("name", name).unwrap())
+        .await
+        .unwrap()
+}
+
+async fn user(service: &Service, admin: &Caller, email: &str, name: &str) -> UserId {
+    let account = NewAccount {
+        email: Email::parse(email).unwrap(),
+        name: Name::parse("name", name).unwrap(),
+        profession: Profession::parse("profession", "doktersassistent").unwrap(),
+        password: Password::parse(PASSWORD).unwrap(),
+    };
+    service.create_user(admin, account).await.unwrap()
+}
+
+#[tokio::test]
+async fn login_sets_an_http_only_same_site_lax_session_cookie() {
+    let app = App::spawn().await;
+
+    let page = app
+        .post(
+            "/login",
+            None,
+            &[
+                ("email", "carla@delinde.test"),
+                ("password", PASSWORD),
+                ("next", "/compose"),
+            ],
+        )
+        .await;
+
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.header(header::LOCATION), "/compose");
+    let cookie = page.header(header::SET_COOKIE);
+    assert!(cookie.starts_with("careinbox_session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("Path=/") && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_behind_tls() {
+    let app = App::spawn().await;
+    let body = "email=carla%40delinde.test&password=wachtwoord-voor-tests";
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-forwarded-proto", "https")
+        .body(Body::from(body))
+        .unwrap();
+
+    let page = app.send(request).await;
+
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.header(header::SET_COOKIE).contains("; Secure"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_said_on_the_login_page() {
+    let app = App::spawn().await;
+
+    let page = app
+        .post(
+            "/login",
+            None,
+            &[
+                ("email", "carla@delinde.test"),
+                ("password", "niet-goed-genoeg"),
+            ],
+        )
+        .await;
+
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        page.body
+            .contains("Het e-mailadres of het wachtwoord klopt niet.")
+    );
+    assert!(page.header(header::SET_COOKIE).is_empty());
+}
+
+#[tokio::test]
+async fn a_form_without_the_csrf_token_changes_nothing() {
+    let app = App::spawn().await;
+    let (token, _) = app.session("iris@oost.test").await;
+    let to = format!("inbox:{}", app.assistenten);
+    let form = [("to", to.as_str()), ("subject", "Vraag"), ("body", "Hallo")];
+
+    let missing = app.post("/compose", Some(&token), &form).await;
+    let wrong = app
+        .post(
+            "/compose",
+            Some(&token),
+            &[&form[..], &[("csrf", "00")]].concat(),
+        )
+        .await;
+
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert!(
+        missing
+            .body
+            .contains("Dit formulier kwam niet van een pagina van careinbox")
+    );
+    let inbox = app
+        .get(
+            &format!("/inbox/{}", app.assistenten),
+            Some(&app.session("carla@delinde.test").await.0),
+        )
+        .await;
+    assert!(!inbox.body.contains("Vraag"), "a conversation was started");
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_even_with_the_token() {
+    let app = App::spawn().await;
+    let (token, csrf) = app.session("iris@oost.test").await;
+    let body = format!("csrf={csrf}");
+    let request = Request::post("/logout")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "careinbox.test")
+        .header(header::ORIGIN, "https://elders.test")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::COOKIE, format!("careinbox_session={token}"))
+        .body(Body::from(body))
+        .unwrap();
+
+    let page = app.send(request).await;
+
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get("/", Some(&token)).await.status,
+        StatusCode::OK,
+        "still logged in"
+    );
+}
+
+#[tokio::test]
+async fn a_form_with_the_token_is_accepted() {
+    let app = App::spawn().await;
+    let (token, csrf) = app.session("iris@oost.test").await;
+    let to = format!("inbox:{}", app.assistenten);
+
+    let page = app
+        .post(
+            "/compose",
+            Some(&token),
+            &[
+                ("csrf", &csrf),
+                ("to", &to),
+                ("subject", "Vraag over wondzorg"),
+                ("body", "Hallo"),
+            ],
+        )
+        .await;
+
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert!(page.header(header::LOCATION).starts_with("/c/"));
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_the_cookie() {
+    let app = App::spawn().await;
+    let (token, csrf) = app.session("iris@oost.test").await;
+
+    let page = app.post("/logout", Some(&token), &[("csrf", &csrf)]).await;
+
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.header(header::SET_COOKIE).contains("Max-Age=0"));
+    let after = app.get("/", Some(&token)).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert_eq!(after.header(header::LOCATION), "/login");
+}
+
+#[tokio::test]
+async fn pages_without_a_session_send_to_the_login_page_and_back() {
+    let app = App::spawn().await;
+
+    let page = app.get("/compose?q=POH", None).await;
+
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.header(header::LOCATION),
+        "/login?next=%2Fcompose%3Fq%3DPOH"
+    );
+}
+
+#[tokio::test]
+async fn accept_language_english_gets_english_and_dutch_is_the_default() {
+    let app = App::spawn().await;
+    let english = Request::get("/login").header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9,nl;q=0.5");
+
+    let en = app.send(english.body(Body::empty()).unwrap()).await;
+    let nl = app.get("/login", None).await;
+
+    assert!(en.body.contains(r#"<html lang="en">"#) && en.body.contains("Email address"));
+    assert!(nl.body.contains(r#"<html lang="nl">"#) && nl.body.contains("E-mailadres"));
+}
+
+#[tokio::test]
+async fn the_chosen_language_is_remembered_in_a_cookie() {
+    let app = App::spawn().await;
+
+    let switch = app.get("/lang/en?next=/login", None).await;
+    let request = Request::get("/login").header(header::COOKIE, "lang=en");
+    let page = app.send(request.body(Body::empty()).unwrap()).await;
+
+    assert_eq!(switch.status, StatusCode::SEE_OTHER);
+    assert_eq!(switch.header(header::LOCATION), "/login");
+    assert!(switch.header(header::SET_COOKIE).starts_with("lang=en;"));
+    assert!(page.body.contains("Log in"));
+}
+
+#[tokio::test]
+async fn r15_someone_elses_conversation_is_not_found() {
+    let app = App::spawn().await;
+    let c = app.start(app.iris, "Wondzorg").await;
+    user(
+        &app.service,
+        &app.admin,
+        "joost@apotheek.test",
+        "Joost Dekker",
+    )
+    .await;
+    let (token, _) = app.session("joost@apotheek.test").await;
+
+    let page = app.get(&format!("/c/{c}"), Some(&token)).await;
+    let not_an_id = app.get("/c/not-an-id", Some(&token)).await;
+
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("Niet gevonden") && !page.body.contains("Wondzorg"));
+    assert_eq!(not_an_id.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn r8_adding_oneself_is_refused_with_a_readable_sentence() {
+    let app = App::spawn().await;
+    let c = app.start(app.iris, "Wondzorg").await;
+    let (token, csrf) = app.session("carla@delinde.test").await;
+    let carla = app.carla.to_string();
+
+    let page = app
+        .post(
+            &format!("/c/{c}/participants"),
+            Some(&token),
+            &[("csrf", &csrf), ("user", &carla)],
+        )
+        .await;
+
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(page.body.contains(r#"role="alert""#));
+    assert!(
+        page.body
+            .contains("Deze zorgverlener neemt al deel aan het gesprek.")
+    );
+}
+
+#[tokio::test]
+async fn pages_and_their_assets_stay_under_100_kb() {
+    let app = App::spawn().await;
+    let c = app.start(app.iris, "Wondzorg mevrouw J.").await;
+    let (token, _) = app.session("carla@delinde.test").await;
+    let carla = Caller {
+        user: app.carla,
+        instance_admin: false,
+        ip: None,
+    };
+    for n in 0..120 {
+        let body = MessageBody::parse(&format!("Bericht {n}: {}", "tekst ".repeat(60))).unwrap();
+        let id = c.parse().unwrap();
+        app.service.post_message(&carla, id, body).await.unwrap();
+    }
+    let assets: usize = ["style.css", "live.js", "icon.svg"]
+        .iter()
+        .map(|f| include_bytes_len(f))
+        .sum();
+
+    for path in [
+        "/".to_owned(),
+        format!("/inbox/{}", app.assistenten),
+        format!("/c/{c}?q="),
+        "/compose".to_owned(),
+        format!("/beheer/inbox/{}", app.assistenten),
+        "/login".to_owned(),
+    ] {
+        let page = app.get(&path, Some(&token)).await;
+
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let total = page.body.len() + assets;
+        assert!(total < 100 * 1024, "{path}: {total} bytes");
+    }
+}
+
+fn include_bytes_len(file: &str) -> usize {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets")
+        .join(file);
+    std::fs::metadata(path)
+        .map(|m| m.len() as usize)
+        .unwrap_or(usize::MAX / 8)
+}
+
+#[tokio::test]
+async fn pages_forbid_framing_caching_and_foreign_scripts() {
+    let app = App::spawn().await;
+
+    let page = app.get("/login", None).await;
+
+    assert!(
+        page.header(header::CONTENT_SECURITY_POLICY)
+            .contains("script-src 'self'")
+    );
+    assert_eq!(page.header(header::X_FRAME_OPTIONS), "DENY");
+    assert_eq!(page.header(header::CACHE_CONTROL), "no-store");
+}
