@@ -23,10 +23,16 @@ pub struct Auth {
 /// The cookie in which the web application keeps its session token.
 pub const SESSION_COOKIE: &str = "careinbox_session";
 
-/// The session token of a request: the bearer token, or else the web
-/// application's session cookie (so that the browser's EventSource, which
-/// cannot set headers, reaches the event stream).
+/// The only API path that also accepts the web application's session
+/// cookie: the browser's EventSource cannot set headers. Every other API
+/// call needs the bearer token, so a cookie alone can never make a JSON
+/// change on a user's behalf (no CSRF through the API).
+pub const COOKIE_PATH: &str = "/api/v1/events";
+
+/// The session token of a request: the bearer token, or on the event stream
+/// the web application's session cookie.
 pub fn bearer(parts: &Parts) -> Option<&str> {
+    let cookie_allowed = parts.method == axum::http::Method::GET && parts.uri.path() == COOKIE_PATH;
     let from_header = parts
         .headers
         .get(AUTHORIZATION)
@@ -36,7 +42,7 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
                 .strip_prefix("Bearer ")
                 .or_else(|| value.strip_prefix("bearer "))
         });
-    let token = from_header.or_else(|| session_cookie(parts))?;
+    let token = from_header.or_else(|| cookie_allowed.then(|| session_cookie(parts)).flatten())?;
     Some(token.trim()).filter(|t| !t.is_empty() && t.len() <= 256)
 }
 

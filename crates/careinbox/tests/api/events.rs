@@ -160,3 +160,38 @@ async fn open_streams_per_user_are_capped_and_need_a_login() {
         "a closed stream frees its place"
     );
 }
+
+#[tokio::test]
+async fn the_web_session_cookie_opens_the_stream_but_no_other_api_call() {
+    let s = Scenario::build().await;
+    let cookie = format!("careinbox_session={}", s.carla.token);
+    let client = s.http_client();
+
+    let stream = client
+        .get(s.url("/api/v1/events"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("an answer");
+    let me = client
+        .get(s.url("/api/v1/me"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("an answer");
+    let start = client
+        .post(s.url("/api/v1/conversations"))
+        .header("Cookie", &cookie)
+        .json(&serde_json::json!({"subject": "Via cookie", "body": "Mag niet.", "recipients": {"users": [s.anna.id]}}))
+        .send()
+        .await
+        .expect("an answer");
+
+    assert_eq!(stream.status(), 200);
+    assert_eq!(me.status(), 401);
+    assert_eq!(start.status(), 401);
+    assert!(
+        s.personal_view(&s.anna, "all").await.0.is_empty(),
+        "nothing was started"
+    );
+}
