@@ -11,6 +11,10 @@ use crate::{
     TimelineRow, Tx, ViewRow, db, on_conn, unique_is,
 };
 
+/// A view row as queried: the conversation's columns, then the read
+/// position and the archived flag of the participation.
+type ViewTuple = (Uuid, String, Uuid, String, i64, i64, i64, i64, bool);
+
 type ConversationTuple = (Uuid, String, Uuid, String, i64, i64, i64);
 
 fn conversation_row(
@@ -459,7 +463,7 @@ impl Tx {
             ViewOf::Personal => None,
             ViewOf::Inbox(i) => Some(i.0),
         };
-        let rows: Vec<(Uuid, String, Uuid, String, i64, i64, i64, i64, bool)> =
+        let rows: Vec<ViewTuple> =
             on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(user.0)
             .bind(archived)
@@ -491,7 +495,7 @@ impl Tx {
                c.last_message_seq
              ORDER BY c.last_message_seq DESC LIMIT $3"
         );
-        let rows: Vec<(Uuid, String, Uuid, String, i64, i64, i64, i64, bool)> =
+        let rows: Vec<ViewTuple> =
             on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(user.0)
             .bind(before_seq)
@@ -529,17 +533,7 @@ pub enum Target {
 }
 
 fn view_row(
-    (id, subject, by, by_name, created, last_at, last_seq, read, archived): (
-        Uuid,
-        String,
-        Uuid,
-        String,
-        i64,
-        i64,
-        i64,
-        i64,
-        bool,
-    ),
+    (id, subject, by, by_name, created, last_at, last_seq, read, archived): ViewTuple,
 ) -> ViewRow {
     ViewRow {
         conversation: conversation_row((id, subject, by, by_name, created, last_at, last_seq)),

@@ -39,7 +39,7 @@ async fn read_for(
 fn last_id(text: &str) -> Option<String> {
     text.lines()
         .filter_map(|l| l.strip_prefix("id: "))
-        .last()
+        .next_back()
         .map(str::to_owned)
 }
 

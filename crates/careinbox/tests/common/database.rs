@@ -6,6 +6,9 @@
 //! PostgreSQL is wanted but not reachable, a test is skipped with a printed
 //! reason, unless `CI` is set: then it fails.
 
+// Each test binary includes this file and uses a different part of it.
+#![allow(dead_code)]
+
 use std::path::PathBuf;
 
 use careinbox::{Secret, ServeArgs};
