@@ -245,6 +245,8 @@ pub(crate) async fn pump(hub: Arc<Hub>, store: Store, retention: Duration) {
         }
         match dispatch_new(&hub, &store, last).await {
             Ok(newest) => last = newest,
+            // A database closed under a stopping server is no failure.
+            Err(_) if hub.closed.load(Ordering::SeqCst) => break,
             Err(e) => tracing::warn!(error = %e, "event dispatch failed; retrying"),
         }
         if last_prune.elapsed() > Duration::from_secs(60) {
