@@ -3,8 +3,8 @@
 
 use careinbox_service::storage as careinbox_storage;
 use careinbox_storage::{
-    AuditRow, ConversationRow, InboxRow, PartyInbox, PersonRef, TeamRef, TimelineKind, TimelineRow,
-    ViewRow,
+    AuditRow, ConversationRow, InboxRow, ParticipantRow, PartyInbox, PersonRef, TeamRef,
+    TimelineKind, TimelineRow, ViewRow,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -152,6 +152,20 @@ pub struct ViewQuery {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// The email address of the account.
+    pub email: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FoundUser {
+    pub id: Uuid,
+    pub name: String,
+    pub profession: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectoryQuery {
     /// Part of a name or team name.
     pub q: Option<String>,
@@ -295,6 +309,10 @@ pub struct ConversationSummary {
     /// Whether it has messages the caller has not read.
     pub unread: bool,
     pub archived: bool,
+    /// Who takes part, one entry per participation.
+    pub participants: Vec<Participant>,
+    /// The teams of everyone who takes part.
+    pub teams: Vec<Named>,
 }
 
 impl From<ViewRow> for ConversationSummary {
@@ -308,6 +326,8 @@ impl From<ViewRow> for ConversationSummary {
             last_activity_at: rfc3339(c.last_message_at),
             unread: r.unread,
             archived: r.archived,
+            participants: r.participants.into_iter().map(Into::into).collect(),
+            teams: r.teams.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -339,6 +359,26 @@ pub struct Participant {
     pub via: Option<Uuid>,
 }
 
+impl From<ParticipantRow> for Participant {
+    fn from(p: ParticipantRow) -> Self {
+        Participant {
+            user: p.user.0,
+            name: p.name,
+            profession: p.profession,
+            via: p.via.map(|i| i.0),
+        }
+    }
+}
+
+/// One of the caller's own participations and the state of its view.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnParticipation {
+    /// The inbox whose view it is; `null` for the personal view.
+    pub via: Option<Uuid>,
+    pub archived: bool,
+    pub unread: bool,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Conversation {
     pub id: Uuid,
@@ -348,6 +388,8 @@ pub struct Conversation {
     pub last_activity_at: String,
     pub inboxes: Vec<PartyInboxDto>,
     pub participants: Vec<Participant>,
+    /// The caller's own participations (R9, R10, R14).
+    pub mine: Vec<OwnParticipation>,
 }
 
 impl Conversation {
@@ -355,6 +397,7 @@ impl Conversation {
         c: ConversationRow,
         inboxes: Vec<PartyInbox>,
         participants: Vec<Participant>,
+        mine: Vec<OwnParticipation>,
     ) -> Self {
         Conversation {
             id: c.id.0,
@@ -364,6 +407,7 @@ impl Conversation {
             last_activity_at: rfc3339(c.last_message_at),
             inboxes: inboxes.into_iter().map(Into::into).collect(),
             participants,
+            mine,
         }
     }
 }

@@ -116,7 +116,11 @@ fn api_routes() -> Router<AppState> {
             "/api/v1/teams/{team}/members/{user}",
             axum::routing::delete(accounts::remove_team_member),
         )
-        .route("/api/v1/teams/{team}/inboxes", post(inboxes::create))
+        .route(
+            "/api/v1/teams/{team}/inboxes",
+            get(inboxes::of_team).post(inboxes::create),
+        )
+        .route("/api/v1/users", get(accounts::find_user))
         .route("/api/v1/teams/{team}/audit", get(accounts::team_audit))
         .route("/api/v1/directory", get(accounts::directory))
         .route(
@@ -164,7 +168,9 @@ fn api_routes() -> Router<AppState> {
         routes::accounts::create_network, routes::accounts::add_network_team,
         routes::accounts::team_staff, routes::accounts::add_team_member, routes::accounts::remove_team_member,
         routes::accounts::team_audit, routes::accounts::directory,
-        routes::inboxes::create, routes::inboxes::get, routes::inboxes::update,
+        routes::inboxes::create,
+        routes::inboxes::of_team,
+        routes::accounts::find_user, routes::inboxes::get, routes::inboxes::update,
         routes::inboxes::members, routes::inboxes::add_member, routes::inboxes::remove_member,
         routes::inboxes::view, routes::inboxes::archive, routes::inboxes::unarchive,
         routes::conversations::start, routes::conversations::get, routes::conversations::timeline,

@@ -167,6 +167,25 @@ impl Service {
         })
     }
 
+    /// Finds an active account by its email, for those who add people to a
+    /// team: team admins and the instance admin. Others learn nothing (404).
+    pub async fn find_user(&self, caller: &Caller, email: &str) -> Result<UserRow, Error> {
+        let email = Email::parse(email).map_err(|e| Error::Invalid(vec![e]))?;
+        let mut tx = self.store.read().await?;
+        let admin = caller.instance_admin
+            || tx
+                .teams_of(caller.user)
+                .await?
+                .iter()
+                .any(|t| t.role == TeamRole::Admin);
+        if !admin {
+            return Err(Error::NotFound);
+        }
+        tx.user_by_email(email.as_str())
+            .await?
+            .ok_or(Error::NotFound)
+    }
+
     pub async fn create_team(&self, caller: &Caller, name: Name) -> Result<TeamId, Error> {
         require_instance_admin(caller)?;
         let id = TeamId::new();

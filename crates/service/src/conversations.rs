@@ -45,6 +45,8 @@ pub struct ConversationDetail {
     pub conversation: ConversationRow,
     pub inboxes: Vec<PartyInbox>,
     pub participants: Vec<ParticipantRow>,
+    /// The caller's own participations, with the state of each view.
+    pub mine: Vec<careinbox_storage::OwnParticipation>,
 }
 
 impl Service {
@@ -241,6 +243,7 @@ impl Service {
         let conversation = tx.conversation(id).await?.ok_or(Error::NotFound)?;
         let inboxes = tx.party_inboxes(id).await?;
         let participants = tx.participants(id).await?;
+        let mine = tx.own_participations(id, caller.user).await?;
         drop(tx);
 
         self.audit_read(read_entry(caller, "conversation.read", id))
@@ -248,6 +251,7 @@ impl Service {
         Ok(ConversationDetail {
             conversation,
             inboxes,
+            mine,
             participants,
         })
     }
@@ -469,13 +473,14 @@ impl Service {
                 limit + 1,
             )
             .await?;
+        let page = page(&mut tx, rows, limit).await?;
         drop(tx);
 
         let mut entry = audit(caller, "inbox.view", "inbox");
         entry.object_id = Some(inbox.0);
         entry.inbox = Some(inbox);
         self.audit_read(entry).await?;
-        Ok(page(rows, limit))
+        Ok(page)
     }
 
     /// The personal view: direct participations, or with `View::All`
@@ -501,11 +506,12 @@ impl Service {
             }
             View::All => tx.all_page(caller.user, before, limit + 1).await?,
         };
+        let page = page(&mut tx, rows, limit).await?;
         drop(tx);
 
         self.audit_read(audit(caller, "personal.view", "view"))
             .await?;
-        Ok(page(rows, limit))
+        Ok(page)
     }
 
     /// R2: each user is an active account in a team the caller may address.
@@ -567,15 +573,25 @@ fn read_entry(
     entry
 }
 
-fn page(mut rows: Vec<ViewRow>, limit: i64) -> Page<ViewRow> {
+/// Cuts a view's rows (fetched one beyond `limit`) to a page, and adds who
+/// takes part in each of its conversations, in the same snapshot.
+async fn page(tx: &mut Tx, mut rows: Vec<ViewRow>, limit: i64) -> Result<Page<ViewRow>, Error> {
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last().map(|r| r.conversation.last_message_seq)
     } else {
         None
     };
-    Page {
+    let ids: Vec<ConversationId> = rows.iter().map(|r| r.conversation.id).collect();
+    let mut details = tx.page_details(&ids).await?;
+    for row in &mut rows {
+        if let Some((participants, teams)) = details.remove(&row.conversation.id) {
+            row.participants = participants;
+            row.teams = teams;
+        }
+    }
+    Ok(Page {
         items: rows,
         next_cursor,
-    }
+    })
 }

@@ -114,6 +114,21 @@ impl Service {
         .await
     }
 
+    /// Every inbox of a team, deactivated ones too, for the team's staff
+    /// and the instance admin (inbox management).
+    pub async fn team_inboxes(
+        &self,
+        caller: &Caller,
+        team: TeamId,
+    ) -> Result<Vec<InboxRow>, Error> {
+        let mut tx = self.store.read().await?;
+        tx.team(team).await?.ok_or(Error::NotFound)?;
+        if !caller.instance_admin && tx.team_role(team, caller.user).await?.is_none() {
+            return Err(Error::NotFound);
+        }
+        tx.team_inboxes(team).await
+    }
+
     /// R15: only staff of the team see who the members are.
     pub async fn inbox_members(
         &self,

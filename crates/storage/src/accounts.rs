@@ -82,6 +82,18 @@ impl Tx {
         Ok(row.map(|(id, hash, active)| (UserId(id), hash, active)))
     }
 
+    /// The active account with this (lower-cased) email.
+    pub async fn user_by_email(&mut self, email: &str) -> Result<Option<UserRow>, Error> {
+        let sql = "SELECT id FROM users WHERE email = $1 AND active";
+        let id: Option<Uuid> =
+            on_conn!(self, c => sqlx::query_scalar(sql).bind(email).fetch_optional(c).await)
+                .map_err(db)?;
+        match id {
+            Some(id) => self.user(UserId(id)).await,
+            None => Ok(None),
+        }
+    }
+
     pub async fn user(&mut self, id: UserId) -> Result<Option<UserRow>, Error> {
         let sql = "SELECT id, email, name, profession, instance_admin, active
             FROM users WHERE id = $1";

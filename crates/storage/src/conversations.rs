@@ -1,6 +1,8 @@
 //! Conversations, their parties and participations, the timeline, the views
 //! and read state.
 
+use std::collections::HashMap;
+
 use careinbox_domain::{
     Conflict, ConversationId, Error, InboxId, MessageId, Source, TeamId, UserId,
 };
@@ -288,6 +290,96 @@ impl Tx {
             .collect())
     }
 
+    /// The participants and the teams taking part of a page of
+    /// conversations: two queries, whatever the page's size.
+    pub async fn page_details(
+        &mut self,
+        ids: &[ConversationId],
+    ) -> Result<HashMap<ConversationId, (Vec<ParticipantRow>, Vec<TeamRef>)>, Error> {
+        let mut details: HashMap<ConversationId, (Vec<ParticipantRow>, Vec<TeamRef>)> =
+            HashMap::new();
+        if ids.is_empty() {
+            return Ok(details);
+        }
+        let list = crate::placeholders(1, ids.len());
+        let people = format!(
+            "SELECT p.conversation_id, u.id, u.name, u.profession, p.via_inbox
+             FROM participations p JOIN users u ON u.id = p.user_id
+             WHERE p.conversation_id IN ({list}) ORDER BY u.name, u.id"
+        );
+        let rows: Vec<(Uuid, Uuid, String, String, Option<Uuid>)> = on_conn!(self, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(people.clone()));
+            for id in ids {
+                q = q.bind(id.0);
+            }
+            q.fetch_all(c).await
+        })
+        .map_err(db)?;
+        for (conversation, user, name, profession, via) in rows {
+            let row = ParticipantRow {
+                user: UserId(user),
+                name,
+                profession,
+                via: via.map(InboxId),
+            };
+            details
+                .entry(ConversationId(conversation))
+                .or_default()
+                .0
+                .push(row);
+        }
+        let teams = format!(
+            "SELECT DISTINCT p.conversation_id, t.id, t.name FROM participations p
+             JOIN team_members tm ON tm.user_id = p.user_id JOIN teams t ON t.id = tm.team_id
+             WHERE p.conversation_id IN ({list}) ORDER BY t.name, t.id"
+        );
+        let rows: Vec<(Uuid, Uuid, String)> = on_conn!(self, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(teams.clone()));
+            for id in ids {
+                q = q.bind(id.0);
+            }
+            q.fetch_all(c).await
+        })
+        .map_err(db)?;
+        for (conversation, team, name) in rows {
+            let team = TeamRef {
+                id: TeamId(team),
+                name,
+            };
+            details
+                .entry(ConversationId(conversation))
+                .or_default()
+                .1
+                .push(team);
+        }
+        Ok(details)
+    }
+
+    /// The caller's own participations in a conversation, with the state of
+    /// the view each one puts it in.
+    pub async fn own_participations(
+        &mut self,
+        conversation: ConversationId,
+        user: UserId,
+    ) -> Result<Vec<crate::OwnParticipation>, Error> {
+        let sql = "SELECT via_inbox, archived, last_message_seq > last_read_seq
+            FROM participations WHERE conversation_id = $1 AND user_id = $2";
+        let rows: Vec<(Option<Uuid>, bool, bool)> = on_conn!(self, c => sqlx::query_as(sql)
+            .bind(conversation.0)
+            .bind(user.0)
+            .fetch_all(c)
+            .await)
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|(via, archived, unread)| crate::OwnParticipation {
+                via: via.map(InboxId),
+                archived,
+                unread,
+            })
+            .collect())
+    }
+
     /// Timeline items after `after_seq`, oldest first.
     pub async fn timeline(
         &mut self,
@@ -539,5 +631,7 @@ fn view_row(
         conversation: conversation_row((id, subject, by, by_name, created, last_at, last_seq)),
         unread: last_seq > read,
         archived,
+        participants: Vec::new(),
+        teams: Vec::new(),
     }
 }

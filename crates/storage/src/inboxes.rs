@@ -145,6 +145,21 @@ impl Tx {
         Ok(rows.into_iter().map(inbox_row).collect())
     }
 
+    /// Every inbox of a team, active or not, by name.
+    pub async fn team_inboxes(&mut self, team: TeamId) -> Result<Vec<InboxRow>, Error> {
+        let sql = format!(
+            "SELECT {INBOX_COLUMNS} FROM inboxes i JOIN teams t ON t.id = i.team_id
+             WHERE i.team_id = $1 ORDER BY i.name, i.id"
+        );
+        let rows: Vec<InboxTuple> =
+            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(team.0)
+            .fetch_all(c)
+            .await)
+            .map_err(db)?;
+        Ok(rows.into_iter().map(inbox_row).collect())
+    }
+
     /// The caller's role in the inbox's team and membership of the inbox.
     pub async fn inbox_standing(
         &mut self,

@@ -105,6 +105,19 @@ pub struct ViewRow {
     pub conversation: ConversationRow,
     pub unread: bool,
     pub archived: bool,
+    /// Who takes part, one entry per participation (filled per page).
+    pub participants: Vec<ParticipantRow>,
+    /// The teams of everyone who takes part (filled per page).
+    pub teams: Vec<TeamRef>,
+}
+
+/// The caller's own participation in one conversation through one source:
+/// the view it puts the conversation in, and that view's state.
+#[derive(Debug, Clone)]
+pub struct OwnParticipation {
+    pub via: Option<InboxId>,
+    pub archived: bool,
+    pub unread: bool,
 }
 
 #[derive(Debug, Clone)]

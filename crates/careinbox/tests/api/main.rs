@@ -12,3 +12,4 @@ mod ops;
 mod rules;
 mod scenario;
 mod support;
+mod views;

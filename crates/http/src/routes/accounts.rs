@@ -74,6 +74,24 @@ pub async fn me(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<dto::
     }))
 }
 
+/// Find an account by email, to add a new colleague to a team (team admins
+/// and the instance admin; others get 404).
+#[utoipa::path(get, path = "/api/v1/users", tag = "teams", security(("bearer" = [])),
+    params(dto::UserQuery),
+    responses((status = 200, body = dto::FoundUser), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn find_user(
+    State(app): State<AppState>,
+    auth: Auth,
+    QueryParams(q): QueryParams<dto::UserQuery>,
+) -> ApiResult<Json<dto::FoundUser>> {
+    let user = app.service.find_user(&auth.caller, &q.email).await?;
+    Ok(Json(dto::FoundUser {
+        id: user.id.0,
+        name: user.name,
+        profession: user.profession,
+    }))
+}
+
 /// Create a team (instance admin).
 #[utoipa::path(post, path = "/api/v1/admin/teams", tag = "admin", security(("bearer" = [])),
     request_body = dto::NewTeam,

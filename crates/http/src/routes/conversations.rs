@@ -62,20 +62,21 @@ pub async fn get(
         .service
         .conversation(&auth.caller, ConversationId(c))
         .await?;
-    let participants = detail
-        .participants
+    let participants = detail.participants.into_iter().map(Into::into).collect();
+    let mine = detail
+        .mine
         .into_iter()
-        .map(|p| dto::Participant {
-            user: p.user.0,
-            name: p.name,
-            profession: p.profession,
-            via: p.via.map(|i| i.0),
+        .map(|m| dto::OwnParticipation {
+            via: m.via.map(|i| i.0),
+            archived: m.archived,
+            unread: m.unread,
         })
         .collect();
     Ok(Json(dto::Conversation::new(
         detail.conversation,
         detail.inboxes,
         participants,
+        mine,
     )))
 }
 

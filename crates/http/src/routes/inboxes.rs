@@ -37,6 +37,22 @@ pub async fn create(
     Ok(created(id.0))
 }
 
+/// Every inbox of the team, deactivated ones too (staff of the team).
+#[utoipa::path(get, path = "/api/v1/teams/{team}/inboxes", tag = "inboxes", security(("bearer" = [])),
+    params(("team" = Uuid, Path)),
+    responses((status = 200, body = dto::Page<dto::Inbox>), (status = 404, body = Problem)))]
+pub async fn of_team(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(team): Ids<Uuid>,
+) -> ApiResult<Json<dto::Page<dto::Inbox>>> {
+    let inboxes = app.service.team_inboxes(&auth.caller, TeamId(team)).await?;
+    Ok(Json(dto::Page::new(
+        inboxes.into_iter().map(Into::into).collect(),
+        None,
+    )))
+}
+
 /// An inbox's name, description and guidelines (R13).
 #[utoipa::path(get, path = "/api/v1/inboxes/{inbox}", tag = "inboxes", security(("bearer" = [])),
     params(("inbox" = Uuid, Path)),
