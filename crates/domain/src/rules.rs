@@ -117,6 +117,7 @@ pub fn check_participates(caller: &[Source]) -> Result<(), Error> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InboxAccess {
     pub team_staff: bool,
+    pub inbox_member: bool,
     pub team_admin: bool,
     pub inbox_manager: bool,
     pub instance_admin: bool,
@@ -128,6 +129,20 @@ impl InboxAccess {
     pub fn check_see_members(self) -> Result<(), Error> {
         if self.team_staff || self.instance_admin {
             Ok(())
+        } else {
+            Err(Error::NotFound)
+        }
+    }
+
+    /// An inbox's view is for its members; other staff may not look (403),
+    /// others learn nothing (404).
+    pub fn check_see_view(self) -> Result<(), Error> {
+        if self.inbox_member {
+            Ok(())
+        } else if self.team_staff {
+            Err(Error::Forbidden(
+                "only members of the inbox see its conversations",
+            ))
         } else {
             Err(Error::NotFound)
         }
@@ -233,6 +248,7 @@ mod tests {
     fn r12_only_managers_and_admins_manage_and_strangers_see_nothing() {
         let staff = InboxAccess {
             team_staff: true,
+            inbox_member: false,
             team_admin: false,
             inbox_manager: false,
             instance_admin: false,
@@ -261,5 +277,12 @@ mod tests {
         };
         assert!(matches!(stranger.check_manage(), Err(Error::NotFound)));
         assert!(matches!(stranger.check_see_members(), Err(Error::NotFound)));
+        assert!(matches!(stranger.check_see_view(), Err(Error::NotFound)));
+        assert!(matches!(staff.check_see_view(), Err(Error::Forbidden(_))));
+        let member = InboxAccess {
+            inbox_member: true,
+            ..staff
+        };
+        assert!(member.check_see_view().is_ok());
     }
 }

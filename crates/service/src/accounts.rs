@@ -118,10 +118,8 @@ impl Service {
 
     /// The professional behind a bearer token, if the session is valid.
     pub async fn authenticate(&self, token: &str) -> Result<SessionUser, Error> {
-        let mut tx = self.store.read().await?;
-        let found = tx
-            .session_user(&password::token_hash(token), now_us())
-            .await?;
+        let hash = password::token_hash(token);
+        let found = self.store.session_user(&hash, now_us()).await?;
         found.ok_or(Error::Unauthenticated)
     }
 

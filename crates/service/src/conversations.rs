@@ -455,15 +455,8 @@ impl Service {
             }
         };
         let mut tx = self.store.read().await?;
-        let (found, access) = Self::inbox_access(&mut tx, caller, inbox).await?;
-        let standing = tx.inbox_standing(inbox, found.team.id, caller.user).await?;
-        if standing.member.is_none() {
-            return Err(if access.team_staff {
-                Error::Forbidden("only members of the inbox see its conversations")
-            } else {
-                Error::NotFound
-            });
-        }
+        let (_, access) = Self::inbox_access(&mut tx, caller, inbox).await?;
+        access.check_see_view()?;
         let rows = tx
             .view_page(
                 caller.user,

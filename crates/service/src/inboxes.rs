@@ -285,6 +285,7 @@ impl Service {
         let standing = tx.inbox_standing(inbox, found.team.id, caller.user).await?;
         let access = InboxAccess {
             team_staff: standing.team_role.is_some(),
+            inbox_member: standing.member.is_some(),
             team_admin: standing.team_role == Some(TeamRole::Admin),
             inbox_manager: standing.member == Some(true),
             instance_admin: caller.instance_admin,

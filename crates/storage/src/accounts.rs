@@ -167,26 +167,6 @@ impl Tx {
     }
 
     /// The active account behind an unexpired session token.
-    pub async fn session_user(
-        &mut self,
-        token_hash: &[u8],
-        now: i64,
-    ) -> Result<Option<SessionUser>, Error> {
-        let sql = "SELECT u.id, u.instance_admin FROM sessions s
-            JOIN users u ON u.id = s.user_id
-            WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active";
-        let row: Option<(Uuid, bool)> = on_conn!(self, c => sqlx::query_as(sql)
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(c)
-            .await)
-        .map_err(db)?;
-        Ok(row.map(|(id, instance_admin)| SessionUser {
-            user: UserId(id),
-            instance_admin,
-        }))
-    }
-
     pub async fn delete_session(&mut self, token_hash: &[u8]) -> Result<(), Error> {
         let sql = "DELETE FROM sessions WHERE token_hash = $1";
         on_conn!(self, c => sqlx::query(sql).bind(token_hash).execute(c).await.map(|r| r.rows_affected()))
@@ -378,5 +358,36 @@ impl Tx {
             }
         }
         Ok(out)
+    }
+}
+
+const SESSION_USER: &str = "SELECT u.id, u.instance_admin FROM sessions s
+    JOIN users u ON u.id = s.user_id
+    WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active";
+
+impl crate::Store {
+    /// The active account behind an unexpired session token. Asked on every
+    /// request, so it is one statement on the read pool, outside any
+    /// transaction.
+    pub async fn session_user(
+        &self,
+        token_hash: &[u8],
+        now: i64,
+    ) -> Result<Option<SessionUser>, Error> {
+        let row: Option<(Uuid, bool)> = match self {
+            crate::Store::Sqlite { read, .. } => {
+                let q = sqlx::query_as(SESSION_USER).bind(token_hash).bind(now);
+                q.fetch_optional(read).await
+            }
+            crate::Store::Postgres(pool) => {
+                let q = sqlx::query_as(SESSION_USER).bind(token_hash).bind(now);
+                q.fetch_optional(pool).await
+            }
+        }
+        .map_err(db)?;
+        Ok(row.map(|(id, instance_admin)| SessionUser {
+            user: UserId(id),
+            instance_admin,
+        }))
     }
 }
