@@ -395,3 +395,34 @@ async fn events_cross_from_one_node_to_a_stream_on_the_other() {
     assert_eq!(arrived, Ok(true), "node B's stream got: {seen}");
     println!("cross-node event latency: {:?}", sent.elapsed());
 }
+
+#[tokio::test]
+async fn r16_the_postgres_audit_log_refuses_updates_and_deletes() {
+    let Some(db) = TestDatabase::create(Backend::Postgres).await else {
+        return;
+    };
+    let url = db
+        .serve_args(ADMIN, PASSWORD)
+        .database_url
+        .expect("a url")
+        .0;
+    let store = careinbox_service::storage::Store::open_postgres(&url)
+        .await
+        .expect("the database");
+    let careinbox_service::storage::Store::Postgres(pool) = &store else {
+        panic!("a PostgreSQL store");
+    };
+    sqlx::query("INSERT INTO audit_log (at, action, object_type, outcome) VALUES (1, 'login', 'session', 'failure')")
+        .execute(pool)
+        .await
+        .expect("appending is allowed");
+
+    let update = sqlx::query("UPDATE audit_log SET outcome = 'success'")
+        .execute(pool)
+        .await;
+    let delete = sqlx::query("DELETE FROM audit_log").execute(pool).await;
+
+    store.close().await;
+    assert!(update.is_err(), "an audit entry was changed");
+    assert!(delete.is_err(), "an audit entry was deleted");
+}

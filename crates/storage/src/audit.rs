@@ -98,3 +98,54 @@ impl Tx {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{AuditEntry, Store, now_us};
+
+    fn entry() -> AuditEntry {
+        AuditEntry {
+            actor: None,
+            action: "login",
+            object_type: "session",
+            object_id: None,
+            team: None,
+            inbox: None,
+            conversation: None,
+            subject_user: None,
+            ip: Some("127.0.0.1".into()),
+            outcome: "failure",
+        }
+    }
+
+    /// Appends one entry, then tries to change and to delete it.
+    async fn tamper(store: &Store) -> (bool, bool) {
+        let mut tx = store.write().await.expect("a transaction");
+        tx.insert_audit(&entry(), now_us()).await.expect("an entry");
+        tx.commit().await.expect("committed");
+        let update = "UPDATE audit_log SET outcome = 'success'";
+        let delete = "DELETE FROM audit_log";
+        match store {
+            Store::Sqlite { write, .. } => (
+                sqlx::query(update).execute(write).await.is_err(),
+                sqlx::query(delete).execute(write).await.is_err(),
+            ),
+            Store::Postgres(pool) => (
+                sqlx::query(update).execute(pool).await.is_err(),
+                sqlx::query(delete).execute(pool).await.is_err(),
+            ),
+        }
+    }
+
+    #[tokio::test]
+    async fn r16_the_sqlite_audit_log_refuses_updates_and_deletes() {
+        let dir = std::env::temp_dir().join(format!("careinbox-audit-{}", uuid::Uuid::new_v4()));
+        let store = Store::open_sqlite(&dir).await.expect("a database");
+
+        let (update_refused, delete_refused) = tamper(&store).await;
+
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(update_refused && delete_refused);
+    }
+}
