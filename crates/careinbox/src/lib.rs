@@ -52,6 +52,7 @@ impl Server {
 
         let limits = careinbox_http::Limits {
             max_request_bytes: args.max_request_bytes,
+            max_attachment_bytes: args.max_attachment_bytes,
             rate_per_minute: args.rate_limit_per_minute,
             heartbeat: Duration::from_secs(args.heartbeat_seconds.max(1)),
         };

@@ -54,6 +54,10 @@ pub struct ServeArgs {
     #[arg(long, env = "CAREINBOX_MAX_REQUEST_BYTES", default_value_t = 1024 * 1024)]
     pub max_request_bytes: usize,
 
+    /// Largest shared file in bytes; larger uploads are answered 413.
+    #[arg(long, env = "CAREINBOX_MAX_ATTACHMENT_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_attachment_bytes: usize,
+
     /// Largest page a listing returns (requests for more get this many).
     #[arg(long, env = "CAREINBOX_MAX_PAGE_SIZE", default_value_t = 100)]
     pub max_page_size: u32,
@@ -90,6 +94,7 @@ impl ServeArgs {
             admin_email: Some(admin_email.into()),
             admin_password: Some(Secret(admin_password.into())),
             max_request_bytes: 1024 * 1024,
+            max_attachment_bytes: 10 * 1024 * 1024,
             max_page_size: 100,
             rate_limit_per_minute: 0,
             session_hours: 12,

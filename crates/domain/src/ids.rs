@@ -80,3 +80,7 @@ id_type!(
     /// A message in a conversation's timeline.
     MessageId
 );
+id_type!(
+    /// A file shared in a conversation.
+    AttachmentId
+);

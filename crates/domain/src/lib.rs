@@ -8,8 +8,8 @@ pub mod rules;
 pub mod values;
 
 pub use error::{Conflict, Error, FieldError};
-pub use ids::{ConversationId, InboxId, MessageId, NetworkId, TeamId, UserId};
+pub use ids::{AttachmentId, ConversationId, InboxId, MessageId, NetworkId, TeamId, UserId};
 pub use values::{
-    Description, Email, Guidelines, MessageBody, Name, Password, Profession, Source, Subject,
-    TeamRole, View,
+    ContentType, Description, Email, FileName, Guidelines, MessageBody, Name, Password, Profession,
+    Source, Subject, TeamRole, View,
 };

@@ -125,6 +125,81 @@ impl fmt::Debug for MessageBody {
     }
 }
 
+/// The name of a shared file: 1 to 200 characters, no path, no control
+/// characters. May name a patient, so it is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FileName(String);
+
+impl FileName {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let name = raw.trim();
+        let invalid = |reason| FieldError {
+            field: "name",
+            reason,
+        };
+        if name.is_empty() || name == "." || name == ".." {
+            return Err(invalid("must name the file"));
+        }
+        if name.chars().count() > 200 {
+            return Err(invalid("is too long"));
+        }
+        if name
+            .chars()
+            .any(|c| c.is_control() || c == '/' || c == '\\')
+        {
+            return Err(invalid("may not contain slashes or control characters"));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for FileName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A media type such as `image/jpeg`, as the uploader declared it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentType(String);
+
+impl ContentType {
+    /// Keeps `type/subtype` (lower case) and drops parameters; anything
+    /// else becomes `application/octet-stream`, which browsers download
+    /// rather than render.
+    pub fn parse(raw: Option<&str>) -> Self {
+        let essence = raw
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let valid = essence.len() <= 100
+            && essence.split_once('/').is_some_and(|(t, s)| {
+                let token = |x: &str| {
+                    !x.is_empty()
+                        && x.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "!#$&^_.+-".contains(c))
+                };
+                token(t) && token(s)
+            });
+        if valid {
+            Self(essence)
+        } else {
+            Self("application/octet-stream".into())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// An email address, trimmed and lower-cased so that it identifies one
 /// account however it is typed.
 #[derive(Clone, PartialEq, Eq)]
@@ -298,6 +373,26 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad} accepted");
         }
+    }
+
+    #[test]
+    fn file_names_have_no_path_and_types_fall_back_to_a_download() {
+        assert_eq!(FileName::parse(" wond.jpg ").unwrap().as_str(), "wond.jpg");
+        for bad in ["", "..", "a/b.pdf", "c:\\x.pdf", "x\u{0}.pdf"] {
+            assert!(FileName::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(
+            ContentType::parse(Some("Image/JPEG; q=1")).as_str(),
+            "image/jpeg"
+        );
+        assert_eq!(
+            ContentType::parse(Some("text/html<script>")).as_str(),
+            "application/octet-stream"
+        );
+        assert_eq!(
+            ContentType::parse(None).as_str(),
+            "application/octet-stream"
+        );
     }
 
     #[test]

@@ -435,6 +435,9 @@ pub struct TimelineItem {
     pub body: Option<String>,
     /// For messages: the inbox the message was sent on behalf of (R3).
     pub on_behalf_of: Option<Named>,
+    /// For messages that share a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -459,6 +462,7 @@ impl From<TimelineRow> for TimelineItem {
             author: None,
             body: None,
             on_behalf_of: None,
+            attachment: None,
             event: None,
             actor: None,
             target: None,
@@ -471,7 +475,14 @@ impl From<TimelineRow> for TimelineItem {
                 author,
                 on_behalf_of,
                 body,
+                attachment,
             } => TimelineItem {
+                attachment: attachment.map(|a| Attachment {
+                    id: a.id.0,
+                    name: a.name,
+                    content_type: a.content_type,
+                    size: a.size,
+                }),
                 id: Some(id.0),
                 author: Some(author.into()),
                 body: Some(body),
@@ -569,4 +580,29 @@ impl From<AuditRow> for AuditItem {
             outcome: a.outcome,
         }
     }
+}
+
+/// A shared file as a timeline shows it; `GET /api/v1/attachments/{id}`
+/// serves its bytes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttachmentQuery {
+    /// The file's name, e.g. `wond-2026-12-03.jpg`.
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Shared {
+    /// The attachment.
+    pub id: Uuid,
+    /// The message that carries it.
+    pub message: Uuid,
 }

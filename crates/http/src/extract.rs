@@ -162,3 +162,21 @@ where
         }
     }
 }
+
+/// A raw request body (a shared file); a body over the route's limit is a
+/// 413 problem.
+pub struct RawBody(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::body::Bytes::from_request(req, state).await {
+            Ok(bytes) => Ok(RawBody(bytes)),
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err(
+                ApiError::TooLarge("the file is larger than this server accepts".into()),
+            ),
+            Err(e) => Err(Error::Malformed(e.body_text()).into()),
+        }
+    }
+}

@@ -38,6 +38,8 @@ pub struct Limits {
     pub max_request_bytes: usize,
     /// Requests per minute per client address and per session; 0 = no limit.
     pub rate_per_minute: u32,
+    /// Largest shared file in bytes (413 above it).
+    pub max_attachment_bytes: usize,
     /// Interval of heartbeat comments on idle event streams.
     pub heartbeat: std::time::Duration,
 }
@@ -70,8 +72,14 @@ pub fn app(service: Service, limits: Limits) -> Router {
         limiter: Arc::new(RateLimiter::new(limits.rate_per_minute)),
         heartbeat: limits.heartbeat,
     };
+    let files = Router::new().route(
+        "/api/v1/conversations/{conversation}/attachments",
+        post(routes::conversations::post_attachment)
+            .layer(DefaultBodyLimit::max(limits.max_attachment_bytes)),
+    );
     let api = api_routes()
         .layer(DefaultBodyLimit::max(limits.max_request_bytes))
+        .merge(files)
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit));
 
     Router::new()
@@ -155,6 +163,7 @@ fn api_routes() -> Router<AppState> {
             put(conv::mark_read),
         )
         .route("/api/v1/events", get(routes::events::stream))
+        .route("/api/v1/attachments/{attachment}", get(conv::attachment))
 }
 
 /// The OpenAPI 3.1 document, generated from the handlers' annotations.
@@ -174,7 +183,9 @@ fn api_routes() -> Router<AppState> {
         routes::inboxes::members, routes::inboxes::add_member, routes::inboxes::remove_member,
         routes::inboxes::view, routes::inboxes::archive, routes::inboxes::unarchive,
         routes::conversations::start, routes::conversations::get, routes::conversations::timeline,
-        routes::conversations::post_message, routes::conversations::add_participant,
+        routes::conversations::post_message,
+        routes::conversations::post_attachment,
+        routes::conversations::attachment, routes::conversations::add_participant,
         routes::conversations::mark_read, routes::conversations::personal_view,
         routes::conversations::archive, routes::conversations::unarchive,
         routes::events::stream,

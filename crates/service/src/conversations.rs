@@ -5,11 +5,12 @@ use std::collections::HashSet;
 
 use careinbox_domain::rules;
 use careinbox_domain::{
-    Conflict, ConversationId, Error, InboxId, MessageBody, MessageId, Source, Subject, TeamId,
-    UserId, View,
+    AttachmentId, Conflict, ContentType, ConversationId, Error, FileName, InboxId, MessageBody,
+    MessageId, Source, Subject, TeamId, UserId, View,
 };
 use careinbox_storage::{
-    ConversationRow, ParticipantRow, PartyInbox, Target, TimelineRow, Tx, ViewOf, ViewRow, now_us,
+    AttachmentRow, ConversationRow, ParticipantRow, PartyInbox, Target, TimelineRow, Tx, ViewOf,
+    ViewRow, now_us,
 };
 
 use crate::events::Event;
@@ -505,6 +506,83 @@ impl Service {
         self.audit_read(audit(caller, "personal.view", "view"))
             .await?;
         Ok(page)
+    }
+
+    /// Shares a file in the conversation: a message naming the file, with
+    /// the file attached. Participants only (R15).
+    pub async fn post_attachment(
+        &self,
+        caller: &Caller,
+        id: ConversationId,
+        name: FileName,
+        content_type: ContentType,
+        data: Vec<u8>,
+    ) -> Result<(MessageId, AttachmentId), Error> {
+        if data.is_empty() {
+            return Err(Error::invalid("body", "the file is empty"));
+        }
+        let result = {
+            let caller = caller.clone();
+            self.write(move |tx| {
+                Box::pin(async move {
+                    let caller = &caller;
+                    rules::check_participates(&tx.sources(id, caller.user).await?)?;
+                    let (message, file) = (MessageId::new(), AttachmentId::new());
+                    let now = now_us();
+                    let seq = tx
+                        .insert_message(id, message, caller.user, None, name.as_str(), now)
+                        .await?;
+                    tx.insert_attachment(
+                        file,
+                        id,
+                        seq,
+                        name.as_str(),
+                        content_type.as_str(),
+                        &data,
+                        caller.user,
+                        now,
+                    )
+                    .await?;
+                    let mut entry = read_entry(caller, "attachment.upload", id);
+                    entry.object_type = "attachment";
+                    entry.object_id = Some(file.0);
+                    tx.insert_audit(&entry, now).await?;
+                    let event = Event::new("message_created").conversation(id);
+                    Ok(((message, file), vec![event]))
+                })
+            })
+            .await
+        };
+        self.audit_refusal(caller, "attachment.upload", id, result)
+            .await
+    }
+
+    /// A shared file, for participants of its conversation only (R15):
+    /// to anyone else it does not exist.
+    pub async fn attachment(
+        &self,
+        caller: &Caller,
+        id: AttachmentId,
+    ) -> Result<AttachmentRow, Error> {
+        let mut tx = self.store.read().await?;
+        let file = tx.attachment(id).await?.ok_or(Error::NotFound)?;
+        let access = rules::check_participates(&tx.sources(file.conversation, caller.user).await?);
+        drop(tx);
+
+        let conversation = file.conversation;
+        let file = self
+            .audit_refusal(
+                caller,
+                "attachment.read",
+                conversation,
+                access.map(|()| file),
+            )
+            .await?;
+        let mut entry = read_entry(caller, "attachment.read", conversation);
+        entry.object_type = "attachment";
+        entry.object_id = Some(id.0);
+        self.audit_read(entry).await?;
+        Ok(file)
     }
 
     /// R2: each user is an active account in a team the caller may address.

@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 
 use careinbox_domain::{
-    Conflict, ConversationId, Error, InboxId, MessageId, Source, TeamId, UserId,
+    AttachmentId, Conflict, ConversationId, Error, InboxId, MessageId, Source, TeamId, UserId,
 };
 use uuid::Uuid;
 
 use crate::{
-    ConversationRow, InboxRef, ParticipantRow, PartyInbox, PersonRef, TeamRef, TimelineKind,
-    TimelineRow, Tx, ViewRow, db, on_conn, unique_is,
+    AttachmentMeta, AttachmentRow, ConversationRow, InboxRef, ParticipantRow, PartyInbox,
+    PersonRef, TeamRef, TimelineKind, TimelineRow, Tx, ViewRow, db, on_conn, unique_is,
 };
 
 /// A view row as queried: the conversation's columns, then the read
@@ -431,7 +431,7 @@ impl Tx {
                 name,
             })
         };
-        Ok(rows
+        let mut items: Vec<TimelineRow> = rows
             .into_iter()
             .map(
                 |(seq, at, kind, message_id, body, event, a, an, b, bn, tu, tun, ti, tin)| {
@@ -444,6 +444,7 @@ impl Tx {
                             }),
                             on_behalf_of: inbox(b, bn),
                             body: body.unwrap_or_default(),
+                            attachment: None,
                         },
                         _ => TimelineKind::Event {
                             event: event.unwrap_or_default(),
@@ -456,7 +457,104 @@ impl Tx {
                     TimelineRow { seq, at, kind }
                 },
             )
-            .collect())
+            .collect();
+        self.add_attachments(conversation, after_seq, &mut items)
+            .await?;
+        Ok(items)
+    }
+
+    /// Records a shared file as belonging to the message at `message_seq`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_attachment(
+        &mut self,
+        id: AttachmentId,
+        conversation: ConversationId,
+        message_seq: i64,
+        name: &str,
+        content_type: &str,
+        data: &[u8],
+        uploaded_by: UserId,
+        now: i64,
+    ) -> Result<(), Error> {
+        let sql = "INSERT INTO attachments
+            (id, conversation_id, message_seq, name, content_type, size, data, uploaded_by, at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+        on_conn!(self, c => sqlx::query(sql)
+            .bind(id.0)
+            .bind(conversation.0)
+            .bind(message_seq)
+            .bind(name)
+            .bind(content_type)
+            .bind(data.len() as i64)
+            .bind(data)
+            .bind(uploaded_by.0)
+            .bind(now)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))
+        .map(drop)
+        .map_err(db)
+    }
+
+    /// A shared file with its bytes.
+    pub async fn attachment(&mut self, id: AttachmentId) -> Result<Option<AttachmentRow>, Error> {
+        let sql = "SELECT conversation_id, name, content_type, size, data
+            FROM attachments WHERE id = $1";
+        let row: Option<(Uuid, String, String, i64, Vec<u8>)> =
+            on_conn!(self, c => sqlx::query_as(sql).bind(id.0).fetch_optional(c).await)
+                .map_err(db)?;
+        Ok(row.map(
+            |(conversation, name, content_type, size, data)| AttachmentRow {
+                meta: AttachmentMeta {
+                    id,
+                    name,
+                    content_type,
+                    size,
+                },
+                conversation: ConversationId(conversation),
+                data,
+            },
+        ))
+    }
+
+    /// Adds the shared files to the messages of a timeline page, in one
+    /// query.
+    async fn add_attachments(
+        &mut self,
+        conversation: ConversationId,
+        after_seq: i64,
+        items: &mut [TimelineRow],
+    ) -> Result<(), Error> {
+        let Some(through_seq) = items.last().map(|r| r.seq) else {
+            return Ok(());
+        };
+        let sql = "SELECT message_seq, id, name, content_type, size FROM attachments
+            WHERE conversation_id = $1 AND message_seq > $2 AND message_seq <= $3";
+        let rows: Vec<(i64, Uuid, String, String, i64)> = on_conn!(self, c => sqlx::query_as(sql)
+            .bind(conversation.0)
+            .bind(after_seq)
+            .bind(through_seq)
+            .fetch_all(c)
+            .await)
+        .map_err(db)?;
+        let mut files: HashMap<i64, AttachmentMeta> = rows
+            .into_iter()
+            .map(|(seq, id, name, content_type, size)| {
+                let meta = AttachmentMeta {
+                    id: AttachmentId(id),
+                    name,
+                    content_type,
+                    size,
+                };
+                (seq, meta)
+            })
+            .collect();
+        for row in items.iter_mut() {
+            if let TimelineKind::Message { attachment, .. } = &mut row.kind {
+                *attachment = files.remove(&row.seq);
+            }
+        }
+        Ok(())
     }
 
     /// The seq of a message of this conversation.

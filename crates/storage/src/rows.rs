@@ -1,6 +1,8 @@
 //! What queries return: plain data with domain ids, free of database types.
 
-use careinbox_domain::{ConversationId, InboxId, MessageId, TeamId, TeamRole, UserId};
+use careinbox_domain::{
+    AttachmentId, ConversationId, InboxId, MessageId, TeamId, TeamRole, UserId,
+};
 
 #[derive(Debug, Clone)]
 pub struct UserRow {
@@ -156,6 +158,7 @@ pub enum TimelineKind {
         author: PersonRef,
         on_behalf_of: Option<InboxRef>,
         body: String,
+        attachment: Option<AttachmentMeta>,
     },
     Event {
         event: String,
@@ -206,4 +209,21 @@ pub struct EventRow {
     pub inbox: Option<InboxId>,
     pub user: Option<UserId>,
     pub data: String,
+}
+
+/// What a timeline shows of a shared file.
+#[derive(Debug, Clone)]
+pub struct AttachmentMeta {
+    pub id: AttachmentId,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// A shared file with its bytes, and the conversation it belongs to.
+#[derive(Debug, Clone)]
+pub struct AttachmentRow {
+    pub meta: AttachmentMeta,
+    pub conversation: ConversationId,
+    pub data: Vec<u8>,
 }

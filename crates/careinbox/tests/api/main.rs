@@ -4,6 +4,7 @@
 //! `CAREINBOX_TEST_BACKEND=postgres` (see `common/database.rs`).
 
 mod access;
+mod attachments;
 #[path = "../common/database.rs"]
 mod database;
 mod events;

@@ -3,9 +3,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use careinbox_domain::{
-    ConversationId, Error, InboxId, MessageBody, MessageId, Subject, UserId, View,
+    AttachmentId, ContentType, ConversationId, Error, FileName, InboxId, MessageBody, MessageId,
+    Subject, UserId, View,
 };
 use careinbox_service::storage::ViewOf;
 use careinbox_service::{NewConversation, NewParticipant, parse_cursor};
@@ -15,7 +20,7 @@ use super::accounts::created;
 use crate::AppState;
 use crate::dto::{self, Created};
 use crate::error::{ApiResult, Problem};
-use crate::extract::{Auth, Body, Ids, QueryParams};
+use crate::extract::{Auth, Body, Ids, QueryParams, RawBody};
 
 /// Start a conversation with professionals and/or shared inboxes (R2, R3, R4).
 #[utoipa::path(post, path = "/api/v1/conversations", tag = "conversations", security(("bearer" = [])),
@@ -117,6 +122,76 @@ pub async fn post_message(
         .post_message(&auth.caller, ConversationId(c), message)
         .await?;
     Ok(created(id.0))
+}
+
+/// Share a file: the request body is the file, `Content-Type` its type and
+/// `name` its name. It appears as a message in the timeline.
+#[utoipa::path(post, path = "/api/v1/conversations/{conversation}/attachments", tag = "conversations", security(("bearer" = [])),
+    params(("conversation" = Uuid, Path), dto::AttachmentQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = dto::Shared), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn post_attachment(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(c): Ids<Uuid>,
+    QueryParams(q): QueryParams<dto::AttachmentQuery>,
+    headers: HeaderMap,
+    RawBody(data): RawBody,
+) -> ApiResult<(StatusCode, Json<dto::Shared>)> {
+    let name = FileName::parse(&q.name)?;
+    let declared = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let content_type = ContentType::parse(declared);
+    let (message, file) = app
+        .service
+        .post_attachment(
+            &auth.caller,
+            ConversationId(c),
+            name,
+            content_type,
+            data.to_vec(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(dto::Shared {
+            id: file.0,
+            message: message.0,
+        }),
+    ))
+}
+
+/// A shared file's bytes, for participants of its conversation only (R15).
+#[utoipa::path(get, path = "/api/v1/attachments/{attachment}", tag = "conversations", security(("bearer" = [])),
+    params(("attachment" = Uuid, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+pub async fn attachment(
+    State(app): State<AppState>,
+    auth: Auth,
+    Ids(id): Ids<Uuid>,
+) -> ApiResult<Response> {
+    let file = app
+        .service
+        .attachment(&auth.caller, AttachmentId(id))
+        .await?;
+    // Always a download, never rendered in the API's origin; the name is
+    // percent-encoded (RFC 6266) so any character is safe in the header.
+    let encoded: String = file
+        .meta
+        .name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let disposition = format!("attachment; filename*=UTF-8''{encoded}");
+    let headers = [
+        (CONTENT_TYPE, file.meta.content_type),
+        (CONTENT_DISPOSITION, disposition),
+        (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        (CACHE_CONTROL, "private, no-store".to_owned()),
+    ];
+    Ok((headers, file.data).into_response())
 }
 
 /// Add a professional or a shared inbox (R7); refused when already there (R8).
