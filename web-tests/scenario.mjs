@@ -2,7 +2,8 @@
 // in headless Chromium by several professionals at once, each in a browser
 // context of their own. The teams, accounts and inboxes are created through
 // the JSON API as the instance admin (as an operator would); everything the
-// professionals do happens in the pages. Screenshots of the main pages are
+// professionals do happens in the pages, including the practice's team
+// admin taking Karin into the team in step 4. Screenshots of the main pages are
 // written to web-tests/screenshots/ at 1280x800 and 390x844.
 //
 // Run with web-tests/run.sh, or: cargo build -p careinbox && node --test
@@ -94,7 +95,8 @@ async function arrange() {
     ['hanna', 'Hanna Peters', 'POH-GGZ', ids.linde, 'member'],
     ['iris', 'Iris Hendriks', 'wijkverpleegkundige', ids.oost, 'admin'],
     ['joost', 'Joost Dekker', 'apotheker', ids.apotheek, 'admin'],
-    // Karin joins the practice in step 4; her account exists already.
+    // Karin joins the practice in step 4; her account exists already, in
+    // no team, so only her email address finds her.
     ['karin', 'Karin Vos', 'doktersassistent', null, null],
   ];
   for (const [key, name, profession, teamId, role] of accounts) {
@@ -125,7 +127,6 @@ async function arrange() {
   for (const [inboxId, key, manager] of members) {
     await api('POST', `/api/v1/inboxes/${inboxId}/members`, token, { user: people[key].id, manager });
   }
-  ids.adminToken = token;
 }
 
 before(async () => {
@@ -259,15 +260,20 @@ test('the reference scenario of SPEC section 3 through the web pages', async () 
   }
   assert.equal(linked['Iris Hendriks'], 'direct');
 
+  // The assistants, members of one inbox only, start in that inbox. Each
+  // row names the partner team and the colleagues linked with them.
   const carla = await open('carla');
+  assert.equal(new URL(carla.url()).pathname, `/inbox/${ids.assistenten}`);
   const daan = await open('daan');
   const eva = await open('eva');
   for (const page of [carla, daan, eva]) {
     assert.ok(hasSubject(await listed(page, ids.assistenten)));
     const row = page.locator('#list .row', { hasText: SUBJECT });
     assert.match(await row.getAttribute('class'), /unread/);
+    assert.match(await row.locator('.meta').innerText(), /Thuiszorg Oost/);
     assert.match(await page.locator('#nav').innerText(), /Assistenten De Linde[\s\S]*1/);
   }
+  assert.match(await carla.locator('#list .row .colleagues').innerText(), /^met Daan Bakker, Eva Visser$/);
   assert.ok(await pageWeight(carla) < PAGE_BUDGET);
   await snap(carla, 'inbox');
 
@@ -301,11 +307,12 @@ test('the reference scenario of SPEC section 3 through the web pages', async () 
   assert.equal(await goto(daan, conversationUrl), 200, 'Daan keeps access');
   assert.equal(await goto(eva, conversationUrl), 200, 'Eva keeps access');
 
-  // Carla keeps the conversation open (from the archive); Iris replies in
-  // her own browser, and the reply appears on Carla's page without reload.
+  // Carla keeps the conversation open (from the archive); the page knows
+  // it is archived there. Iris replies in her own browser, and the reply
+  // appears on Carla's page without reload.
   await listed(carla, ids.assistenten, 'archived');
   await carla.locator('#list .row-link', { hasText: SUBJECT }).click();
-  await carla.waitForURL(/archived=1/);
+  await carla.waitForURL(/\/c\//);
   await carla.getByRole('button', { name: 'Terugzetten in Assistenten De Linde' }).waitFor();
   await carla.evaluate(() => { window.stillTheSamePage = true; });
   await carla.waitForTimeout(500);
@@ -319,9 +326,20 @@ test('the reference scenario of SPEC section 3 through the web pages', async () 
   assert.ok(hasSubject(await listed(daan, ids.assistenten)), 'back in the active view');
   assert.ok(!hasSubject(await listed(daan, ids.assistenten, 'archived')));
 
-  // Step 4: Karin joins the practice (the operator adds her to the team)
-  // and Carla, who manages the inbox, adds her to Assistenten De Linde.
-  await api('POST', `/api/v1/teams/${ids.linde}/members`, ids.adminToken, { user: people.karin.id, role: 'member' });
+  // Step 4: Karin joins the practice: Anna, the practice's team admin,
+  // adds her to the team by her email address, and Carla, who manages the
+  // inbox, adds her to Assistenten De Linde.
+  const anna = await open('anna');
+  await goto(anna, '/beheer');
+  await anna.getByRole('link', { name: 'Huisartsenpraktijk De Linde', exact: true }).click();
+  await anna.waitForURL(/\/beheer\/team\//);
+  await anna.getByLabel('E-mailadres van de nieuwe collega').fill(people.karin.email);
+  await anna.getByRole('button', { name: 'Collega toevoegen' }).click();
+  await anna.waitForURL(/done=staff_added/);
+  assert.match(await anna.locator('table.members').innerText(), /Karin Vos/);
+  assert.ok(await pageWeight(anna) < PAGE_BUDGET);
+  await snap(anna, 'team-management');
+
   await goto(carla, '/beheer');
   await carla.getByRole('link', { name: 'Assistenten De Linde' }).last().click();
   await carla.waitForURL(/\/beheer\/inbox\//);
@@ -390,7 +408,6 @@ test('the reference scenario of SPEC section 3 through the web pages', async () 
   await goto(eva, '/');
   assert.doesNotMatch(await eva.locator('#nav').innerText(), /Assistenten De Linde/);
 
-  const anna = await open('anna');
   const fleur = await open('fleur');
   for (const page of [anna, fleur]) {
     assert.equal(await goto(page, conversationUrl), 200);

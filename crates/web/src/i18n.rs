@@ -150,6 +150,9 @@ texts! {
     older: "Oudere gesprekken", "Older conversations";
     unread: "ongelezen", "unread";
     started_by: "Gestart door", "Started by";
+    partner_team: "Partnerteam", "Partner team";
+    within_team: "Binnen je team", "Within your team";
+    with: "met", "with";
     restore: "Terugzetten", "Restore";
     timeline: "Tijdlijn", "Timeline";
     access_lost:
@@ -257,10 +260,15 @@ texts! {
     staff: "Medewerkers", "Staff";
     add_staff: "Medewerker toevoegen", "Add staff";
     add_staff_hint:
-        "Zoek een zorgverlener in het adresboek. Nieuwe accounts maakt de beheerder van \
-         careinbox aan.",
-        "Search the directory for a professional. New accounts are created by the careinbox \
-         administrator.";
+        "Een nieuwe collega, die nog in geen team zit, voeg je toe met het e-mailadres \
+         van diens account. Accounts maakt de beheerder van careinbox aan.",
+        "Add a new colleague, who is in no team yet, by the email address of their \
+         account. Accounts are created by the careinbox administrator.";
+    new_colleague_email:
+        "E-mailadres van de nieuwe collega",
+        "Email address of the new colleague";
+    add_colleague: "Collega toevoegen", "Add colleague";
+    add_from_directory: "Of zoek in het adresboek", "Or search the directory";
     new_inbox: "Nieuwe gezamenlijke inbox", "New shared inbox";
     create_inbox: "Inbox aanmaken", "Create inbox";
 }
@@ -291,6 +299,16 @@ impl Lang {
         match self {
             Lang::Nl => format!("Terugzetten in {view}"),
             Lang::En => format!("Restore in {view}"),
+        }
+    }
+
+    /// What a shortened list of names leaves out, for screen readers.
+    pub fn and_others(self, n: usize) -> String {
+        match (self, n) {
+            (Lang::Nl, 1) => "en 1 andere".to_owned(),
+            (Lang::Nl, n) => format!("en {n} anderen"),
+            (Lang::En, 1) => "and 1 other".to_owned(),
+            (Lang::En, n) => format!("and {n} others"),
         }
     }
 
@@ -597,6 +615,16 @@ impl Lang {
                 "Deze zorgverlener is geen medewerker van het team van de inbox.",
                 "This professional is not staff of the inbox's team.",
             ),
+            "no account with this email" => (
+                "Er is geen actief account met dit e-mailadres. Controleer het adres, \
+                 of vraag de beheerder van careinbox om een account.",
+                "There is no active account with this email address. Check the address, \
+                 or ask the careinbox administrator for an account.",
+            ),
+            "is not an email address" => (
+                "Dit is geen geldig e-mailadres.",
+                "This is not a valid email address.",
+            ),
             "unknown user" => (
                 "Deze zorgverlener is onbekend.",
                 "This professional is unknown.",
@@ -625,6 +653,7 @@ impl Lang {
             "from_inbox" => ("Versturen als", "Send as"),
             "user" => ("De zorgverlener", "The professional"),
             "role" => ("De rol", "The role"),
+            "email" => ("Het e-mailadres", "The email address"),
             _ => ("Dit veld", "This field"),
         };
         match self {

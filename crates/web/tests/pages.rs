@@ -12,8 +12,8 @@ use careinbox_domain::{
     Description, Email, Guidelines, InboxId, MessageBody, Name, Password, Profession, Subject,
     TeamId, TeamRole, UserId,
 };
-use careinbox_service::storage::Store;
-use careinbox_service::{Caller, NewAccount, NewConversation, Service};
+use careinbox_service::storage::{Store, ViewOf};
+use careinbox_service::{Caller, InboxChanges, NewAccount, NewConversation, Service};
 use tower::ServiceExt;
 
 const PASSWORD: &str = "wachtwoord-voor-tests";
@@ -25,6 +25,7 @@ struct App {
     service: Service,
     dir: PathBuf,
     admin: Caller,
+    linde: TeamId,
     iris: UserId,
     carla: UserId,
     assistenten: InboxId,
@@ -93,6 +94,7 @@ impl App {
             service,
             dir,
             admin,
+            linde,
             iris,
             carla,
             assistenten,
@@ -106,21 +108,66 @@ impl App {
         (token, csrf)
     }
 
+    /// Where logging in through the login form leads.
+    async fn landing(&self, email: &str) -> String {
+        let form = [("email", email), ("password", PASSWORD)];
+        let page = self.post("/login", None, &form).await;
+        page.header(header::LOCATION)
+    }
+
     async fn start(&self, from: UserId, subject: &str) -> String {
-        let caller = Caller {
-            user: from,
-            instance_admin: false,
-            ip: None,
-        };
+        self.start_to(from, subject, vec![], vec![self.assistenten])
+            .await
+    }
+
+    async fn start_to(
+        &self,
+        from: UserId,
+        subject: &str,
+        users: Vec<UserId>,
+        inboxes: Vec<InboxId>,
+    ) -> String {
         let new = NewConversation {
             subject: Subject::parse("subject", subject).unwrap(),
             body: MessageBody::parse("Kan iemand meekijken?").unwrap(),
-            users: vec![],
-            inboxes: vec![self.assistenten],
+            users,
+            inboxes,
             from_inbox: None,
         };
-        let (id, _) = self.service.start_conversation(&caller, new).await.unwrap();
+        let (id, _) = self
+            .service
+            .start_conversation(&caller(from), new)
+            .await
+            .unwrap();
         id.to_string()
+    }
+
+    /// A new doctor's assistant of De Linde, member of Assistenten De Linde.
+    async fn assistant(&self, email: &str, name: &str) -> UserId {
+        let id = user(&self.service, &self.admin, email, name).await;
+        self.service
+            .add_team_member(&self.admin, self.linde, id, TeamRole::Member)
+            .await
+            .unwrap();
+        self.service
+            .add_inbox_member(&self.admin, self.assistenten, id, false)
+            .await
+            .unwrap();
+        id
+    }
+
+    /// Another shared inbox of De Linde.
+    async fn inbox(&self, name: &str) -> InboxId {
+        self.service
+            .create_inbox(
+                &self.admin,
+                self.linde,
+                Name::parse("name", name).unwrap(),
+                Description::parse("description", "").unwrap(),
+                Guidelines::parse("guidelines", "").unwrap(),
+            )
+            .await
+            .unwrap()
     }
 
     async fn send(&self, request: Request<Body>) -> Page {
@@ -174,6 +221,24 @@ impl Page {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+fn caller(user: UserId) -> Caller {
+    Caller {
+        user,
+        instance_admin: false,
+        ip: None,
+    }
+}
+
+/// The list of conversations on a list page, without the frame around it.
+fn list_of(page: &Page) -> &str {
+    let start = page
+        .body
+        .find(r#"<ul class="conversations">"#)
+        .expect("a list");
+    let end = start + page.body[start..].find("</ul>").unwrap();
+    &page.body[start..end]
 }
 
 async fn team(service: &Service, admin: &Caller, name: &str) -> TeamId {
@@ -495,4 +560,201 @@ async fn pages_forbid_framing_caching_and_foreign_scripts() {
     );
     assert_eq!(page.header(header::X_FRAME_OPTIONS), "DENY");
     assert_eq!(page.header(header::CACHE_CONTROL), "no-store");
+}
+
+#[tokio::test]
+async fn list_rows_name_the_partner_team_and_the_linked_colleagues() {
+    let app = App::spawn().await;
+    for (email, name) in [
+        ("daan@delinde.test", "Daan Bakker"),
+        ("eva@delinde.test", "Eva Visser"),
+        ("fleur@delinde.test", "Fleur Mulder"),
+    ] {
+        app.assistant(email, name).await;
+    }
+    app.start(app.iris, "Wondzorg").await;
+    let (carla, _) = app.session("carla@delinde.test").await;
+    let (iris, _) = app.session("iris@oost.test").await;
+
+    let inbox = app
+        .get(&format!("/inbox/{}", app.assistenten), Some(&carla))
+        .await;
+    let personal = app.get("/", Some(&iris)).await;
+
+    let row = list_of(&inbox);
+    assert!(row.contains("Thuiszorg Oost"), "{row}");
+    assert!(row.contains("met Daan Bakker, Eva Visser"), "{row}");
+    assert!(row.contains(" +1") && row.contains("en 1 andere"), "{row}");
+    assert!(!row.contains("Carla Smit"), "the viewer is left out: {row}");
+    assert!(!row.contains("Huisartsenpraktijk"), "no partner: {row}");
+    let row = list_of(&personal);
+    assert!(row.contains("Huisartsenpraktijk De Linde"), "{row}");
+    assert!(!row.contains("Carla Smit"), "not Iris's colleague: {row}");
+}
+
+#[tokio::test]
+async fn r9_r10_archive_buttons_follow_each_own_view_not_the_link() {
+    let app = App::spawn().await;
+    let balie = app.inbox("Balie").await;
+    app.service
+        .add_inbox_member(&app.admin, balie, app.carla, false)
+        .await
+        .unwrap();
+    let c = app
+        .start_to(app.iris, "Wondzorg", vec![], vec![app.assistenten, balie])
+        .await;
+    let view = ViewOf::Inbox(app.assistenten);
+    app.service
+        .set_archived(&caller(app.carla), c.parse().unwrap(), view, true)
+        .await
+        .unwrap();
+    let (carla, _) = app.session("carla@delinde.test").await;
+    let (iris, _) = app.session("iris@oost.test").await;
+
+    let plain = app.get(&format!("/c/{c}"), Some(&carla)).await;
+    let from_balie = app.get(&format!("/c/{c}?in={balie}"), Some(&carla)).await;
+    let starter = app.get(&format!("/c/{c}"), Some(&iris)).await;
+
+    assert!(plain.body.contains("Terugzetten in Assistenten De Linde"));
+    assert!(!plain.body.contains("Archiveren in Assistenten De Linde"));
+    let archive = from_balie.body.find("Archiveren in Balie").unwrap();
+    let restore = from_balie.body.find("Terugzetten in Assistenten").unwrap();
+    assert!(archive < restore, "the view it was opened from comes first");
+    assert!(starter.body.contains("Archiveren in Persoonlijk"));
+    assert!(!starter.body.contains("Assistenten De Linde</button>"));
+}
+
+#[tokio::test]
+async fn r14_r16_opening_a_read_conversation_marks_nothing_read() {
+    let app = App::spawn().await;
+    let c = app.start(app.iris, "Wondzorg").await;
+    let (carla, _) = app.session("carla@delinde.test").await;
+    let marks = || async {
+        let audit = app
+            .service
+            .team_audit(&caller(app.carla), app.linde, None, Some(100))
+            .await
+            .unwrap();
+        audit
+            .items
+            .iter()
+            .filter(|a| a.action == "conversation.mark_read" && a.actor == Some(app.carla))
+            .count()
+    };
+
+    app.get(&format!("/c/{c}"), Some(&carla)).await;
+    let after_first = marks().await;
+    let again = app.get(&format!("/c/{c}"), Some(&carla)).await;
+    let after_second = marks().await;
+    let reply = MessageBody::parse("Aanvulling").unwrap();
+    app.service
+        .post_message(&caller(app.iris), c.parse().unwrap(), reply)
+        .await
+        .unwrap();
+    app.get(&format!("/c/{c}"), Some(&carla)).await;
+    let after_reply = marks().await;
+
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(after_first, 1, "the first visit reads the message");
+    assert_eq!(after_second, 1, "nothing new, nothing marked");
+    assert_eq!(after_reply, 2, "a new message is marked read");
+}
+
+#[tokio::test]
+async fn r12_a_deactivated_inbox_stays_on_the_management_pages() {
+    let app = App::spawn().await;
+    let ggz = app.inbox("POH GGZ").await;
+    let off = InboxChanges {
+        active: Some(false),
+        ..Default::default()
+    };
+    app.service
+        .update_inbox(&app.admin, ggz, off)
+        .await
+        .unwrap();
+    let (carla, csrf) = app.session("carla@delinde.test").await;
+    let link = format!(r#"href="/beheer/inbox/{ggz}""#);
+
+    let overview = app.get("/beheer", Some(&carla)).await;
+    let team = app
+        .get(&format!("/beheer/team/{}", app.linde), Some(&carla))
+        .await;
+    let manage = app.get(&format!("/beheer/inbox/{ggz}"), Some(&carla)).await;
+    let reactivate = app
+        .post(
+            &format!("/beheer/inbox/{ggz}"),
+            Some(&carla),
+            &[("csrf", &csrf), ("action", "activate")],
+        )
+        .await;
+
+    assert!(overview.body.contains(&link), "{}", overview.body);
+    assert!(overview.body.contains("gedeactiveerd"));
+    assert!(team.body.contains(&link));
+    assert!(manage.body.contains("Inbox weer activeren"));
+    assert_eq!(
+        reactivate.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        reactivate.body
+    );
+    assert!(app.service.inbox(&app.admin, ggz).await.unwrap().active);
+}
+
+#[tokio::test]
+async fn a_team_admin_adds_a_new_colleague_by_email() {
+    let app = App::spawn().await;
+    let karin = user(&app.service, &app.admin, "karin@delinde.test", "Karin Vos").await;
+    let (carla, csrf) = app.session("carla@delinde.test").await;
+    let staff = format!("/beheer/team/{}/staff", app.linde);
+
+    let unknown = app
+        .post(
+            &staff,
+            Some(&carla),
+            &[
+                ("csrf", &csrf),
+                ("email", "karin@elders.test"),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    let added = app
+        .post(
+            &staff,
+            Some(&carla),
+            &[
+                ("csrf", &csrf),
+                ("email", " Karin@DeLinde.test "),
+                ("role", "member"),
+            ],
+        )
+        .await;
+
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unknown
+            .body
+            .contains("Er is geen actief account met dit e-mailadres.")
+    );
+    assert!(unknown.body.contains(r#"value="karin@elders.test""#));
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    assert!(added.header(header::LOCATION).ends_with("done=staff_added"));
+    let team = app.service.team_staff(&app.admin, app.linde).await.unwrap();
+    assert!(team.iter().any(|s| s.user == karin));
+}
+
+#[tokio::test]
+async fn after_login_a_member_of_one_inbox_lands_in_it() {
+    let app = App::spawn().await;
+
+    let carla = app.landing("carla@delinde.test").await;
+    let iris = app.landing("iris@oost.test").await;
+    app.start_to(app.iris, "Voor Carla", vec![app.carla], vec![])
+        .await;
+    let carla_with_unread = app.landing("carla@delinde.test").await;
+
+    assert_eq!(carla, format!("/inbox/{}", app.assistenten));
+    assert_eq!(iris, "/", "no shared inbox: Persoonlijk");
+    assert_eq!(carla_with_unread, "/", "unread in Persoonlijk comes first");
 }

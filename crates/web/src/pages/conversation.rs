@@ -1,7 +1,8 @@
 //! A conversation: its timeline of messages and system events, who is linked
 //! and through which inbox (each participation's source), the reply box,
 //! adding a participant (R7, with R8's refusal as a sentence), archiving in
-//! an inbox or personally (R9, R10). Opening it marks it read (R14).
+//! an inbox or personally (R9, R10), for each of the caller's views that
+//! holds it. Opening it marks it read (R14) when there is something unread.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -10,7 +11,7 @@ use careinbox_domain::{ConversationId, Error, InboxId, MessageBody, UserId};
 use careinbox_service::storage::{
     DirectoryUser, InboxRow, ParticipantRow, TimelineKind, TimelineRow, ViewOf,
 };
-use careinbox_service::{ConversationDetail, NewParticipant};
+use careinbox_service::{ConversationDetail, Me, NewParticipant};
 use maud::{Markup, html};
 use uuid::Uuid;
 
@@ -177,7 +178,10 @@ async fn page(
 ) -> PageResult<Response> {
     let detail = web.service.conversation(&viewer.caller, c).await?;
     let items = whole_timeline(web, viewer, c).await?;
-    if let Some(last) = last_message(&items) {
+    // Moving the read position writes an audit entry and tells every open
+    // page of the caller; when nothing is unread there is nothing to move.
+    let unread = detail.mine.iter().any(|own| own.unread);
+    if let Some(last) = last_message(&items).filter(|_| unread) {
         web.service.mark_read(&viewer.caller, c, last).await?;
     }
     let found = match query.get("q") {
@@ -187,7 +191,6 @@ async fn page(
     let me = web.service.me(&viewer.caller).await?;
 
     let from = ViewKey::parse(query.get("in"));
-    let archived_in = from.filter(|_| query.get("archived") == Some("1"));
     let place = match from {
         Some(ViewKey::Inbox(id)) => Place::Inbox(id),
         Some(ViewKey::Personal) => Place::Personal,
@@ -205,14 +208,13 @@ async fn page(
         viewer,
         c,
         from,
-        archived_in,
         query,
     };
 
     let main = html! {
         header .conv-head {
             @if let Some(key) = from {
-                a .back href=(key.href(archived_in.is_some())) {
+                a .back href=(key.href(archived_in(&detail, key))) {
                     "← " (lang.back_to(&key.name(lang, &me)))
                 }
             }
@@ -226,7 +228,7 @@ async fn page(
                         }
                     }
                 }
-                (archive_actions(&context, &detail))
+                (archive_actions(&context, &detail, &me))
             }
         }
         @if let Some(text) = &refusal { (notice(text, true)) }
@@ -268,7 +270,6 @@ struct Context<'a> {
     viewer: &'a Viewer,
     c: ConversationId,
     from: Option<ViewKey>,
-    archived_in: Option<ViewKey>,
     query: &'a Fields,
 }
 
@@ -333,6 +334,7 @@ fn timeline_item(lang: Lang, viewer: &Viewer, item: &TimelineRow) -> Markup {
             author,
             on_behalf_of,
             body,
+            ..
         } => {
             let mine = author.id == viewer.caller.user;
             html! {
@@ -535,39 +537,60 @@ fn team_names(user: &DirectoryUser) -> String {
     names.join(", ")
 }
 
-/// R9 and R10: one button per view of the caller's that holds the
-/// conversation: each inbox they take part through, and Persoonlijk when
-/// they take part directly.
-fn archive_actions(cx: &Context, detail: &ConversationDetail) -> Markup {
-    let lang = cx.lang();
-    let me = cx.viewer.caller.user;
-    let views: Vec<(ViewKey, String)> = detail
-        .participants
+/// Whether the caller's view `key` has the conversation in its archive, so
+/// that the way back leads to the list it is on.
+fn archived_in(detail: &ConversationDetail, key: ViewKey) -> bool {
+    detail
+        .mine
         .iter()
-        .filter(|p| p.user == me)
-        .map(|p| match p.via {
-            Some(id) => {
-                let found = detail.inboxes.iter().find(|i| i.id == id);
-                let name = found.map_or_else(|| lang.shared_inbox().to_owned(), |i| i.name.clone());
-                (ViewKey::Inbox(id), name)
-            }
-            None => (ViewKey::Personal, lang.personal().to_owned()),
+        .any(|own| view_of(own.via) == key && own.archived)
+}
+
+fn view_of(via: Option<InboxId>) -> ViewKey {
+    match via {
+        Some(inbox) => ViewKey::Inbox(inbox),
+        None => ViewKey::Personal,
+    }
+}
+
+/// R9 and R10: one button per view of the caller's that holds the
+/// conversation (each inbox they take part through, and Persoonlijk when
+/// they take part directly), archiving or restoring as that view's own
+/// state says, whichever list the page was opened from. That view's button
+/// comes first, then Persoonlijk, then the inboxes by name.
+fn archive_actions(cx: &Context, detail: &ConversationDetail, me: &Me) -> Markup {
+    let lang = cx.lang();
+    let mut views: Vec<(ViewKey, String, bool)> = detail
+        .mine
+        .iter()
+        .map(|own| {
+            let key = view_of(own.via);
+            (key, key.name(lang, me), own.archived)
         })
         .collect();
+    views.sort_by_cached_key(|(key, name, _)| {
+        (
+            Some(*key) != cx.from,
+            *key != ViewKey::Personal,
+            name.clone(),
+        )
+    });
     html! {
         div .conv-actions {
             p #archive-hint .vh { (lang.archive_hint()) }
-            @for (key, name) in &views {
-                @let restoring = cx.archived_in == Some(*key);
+            @for (key, name, archived) in &views {
+                @let (next, label) = if *archived {
+                    ("0", lang.restore_in(name))
+                } else {
+                    ("1", lang.archive_in(name))
+                };
                 form method="post" action={ "/c/" (cx.c) "/archive" } {
                     (cx.hidden_context())
                     input type="hidden" name="view" value=(key.code());
-                    input type="hidden" name="archived" value=(if restoring { "0" } else { "1" });
+                    input type="hidden" name="archived" value=(next);
                     input type="hidden" name="back" value="conversation";
                     button .secondary type="submit" title=(lang.archive_hint())
-                        aria-describedby="archive-hint" {
-                        @if restoring { (lang.restore_in(name)) } @else { (lang.archive_in(name)) }
-                    }
+                        aria-describedby="archive-hint" { (label) }
                 }
             }
         }

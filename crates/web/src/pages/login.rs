@@ -1,10 +1,12 @@
 //! Logging in and out, and choosing the language. Every professional logs in
-//! with their own account; there is no account for an inbox (R1).
+//! with their own account; there is no account for an inbox (R1). After
+//! logging in, a professional lands where their work is (see [`landing`]).
 
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use careinbox_domain::Error;
+use careinbox_service::Caller;
 use maud::html;
 
 use super::{html, see_other};
@@ -29,7 +31,7 @@ pub async fn submit(
 ) -> PageResult {
     let email = fields.text("email");
     let password = fields.text("password");
-    let (token, expires) = match web.service.login(email, password, ip).await {
+    let (token, expires) = match web.service.login(email, password, ip.clone()).await {
         Ok(session) => session,
         Err(Error::Unauthenticated) => {
             let text = visit.lang.login_failed();
@@ -38,13 +40,41 @@ pub async fn submit(
         Err(e) => return Err(e.into()),
     };
 
+    let next = match local_path(fields.get("next")) {
+        start if start == "/" => landing(&web, &token, ip).await,
+        asked => asked,
+    };
     let max_age = (expires - clock::now_us()) / 1_000_000;
-    let mut response = see_other(&local_path(fields.get("next")));
+    let mut response = see_other(&next);
     let cookie = session_cookie(&token, max_age.max(0), visit.secure);
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     Ok(response)
+}
+
+/// The first page after logging in without a page asked for. Persoonlijk,
+/// unless the professional is a member of exactly one shared inbox and has
+/// nothing unread in Persoonlijk: then that inbox's view, because the work
+/// of, say, a doctor's assistant comes in through the practice's inbox and
+/// an empty Persoonlijk would only be a click in the way. With several
+/// inboxes no one of them is the obvious start, so Persoonlijk it is.
+/// Choosing is a comfort: if it fails, Persoonlijk works as well.
+async fn landing(web: &Web, token: &str, ip: Option<String>) -> String {
+    let Ok(session) = web.service.authenticate(token).await else {
+        return "/".to_owned();
+    };
+    let caller = Caller {
+        user: session.user,
+        instance_admin: session.instance_admin,
+        ip,
+    };
+    match web.service.me(&caller).await {
+        Ok(me) if me.inboxes.len() == 1 && me.personal_unread == 0 => {
+            format!("/inbox/{}", me.inboxes[0].0.id)
+        }
+        _ => "/".to_owned(),
+    }
 }
 
 pub async fn logout(State(web): State<Web>, Posted { viewer, .. }: Posted) -> PageResult {

@@ -1,7 +1,10 @@
 //! Beheer: inbox managers and team admins change an inbox's members, name,
 //! description and partner guidelines, or deactivate it (R12); removing a
 //! member first says what R6 will do. Team admins manage the team's staff
-//! (R17) and create inboxes (R11).
+//! (R17): they add a colleague found in the directory, or a new colleague,
+//! who is in no team yet, by the email address of their account. They also
+//! create inboxes (R11), and see every inbox of the team, deactivated ones
+//! too, so that one can be reactivated.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -28,15 +31,22 @@ struct ManagedInbox {
 
 pub async fn overview(State(web): State<Web>, viewer: Viewer) -> PageResult {
     let me = web.service.me(&viewer.caller).await?;
-    let (_, directory) = web.service.directory(&viewer.caller, "").await?;
-
-    let lang = viewer.lang();
     let admin_of: Vec<_> = me
         .teams
         .iter()
         .filter(|t| t.role == TeamRole::Admin)
         .collect();
-    let inboxes = managed_inboxes(&me, &directory, None);
+    let mut team_inboxes = Vec::new();
+    for team in &admin_of {
+        let rows = web
+            .service
+            .team_inboxes(&viewer.caller, team.team.id)
+            .await?;
+        team_inboxes.extend(rows);
+    }
+
+    let lang = viewer.lang();
+    let inboxes = managed_inboxes(&me, &team_inboxes);
     let main = html! {
         h1 { (lang.management()) }
         section .panel aria-labelledby="inboxes-heading" {
@@ -84,30 +94,21 @@ pub async fn overview(State(web): State<Web>, viewer: Viewer) -> PageResult {
     Ok(ok(shell.render(lang.management(), main)))
 }
 
-/// The inboxes the user manages: as a manager among their own inboxes, and
-/// every inbox of a team they administer (found in the directory, which
-/// lists the active ones). With `team`, only that team's.
-fn managed_inboxes(me: &Me, directory: &[InboxRow], team: Option<TeamId>) -> Vec<ManagedInbox> {
-    let admin = |t: TeamId| {
-        me.teams
-            .iter()
-            .any(|m| m.team.id == t && m.role == TeamRole::Admin)
-    };
-    let wanted = |t: TeamId| team.is_none_or(|only| only == t);
-    let mut found: Vec<ManagedInbox> = Vec::new();
+/// The inboxes the user manages: those they are a manager of, and every
+/// inbox of the teams they administer (`team_inboxes`, deactivated ones
+/// included), each once, by team and name.
+fn managed_inboxes(me: &Me, team_inboxes: &[InboxRow]) -> Vec<ManagedInbox> {
+    let mut found: Vec<ManagedInbox> = team_inboxes
+        .iter()
+        .map(|inbox| ManagedInbox {
+            id: inbox.id,
+            name: inbox.name.clone(),
+            team: inbox.team.name.clone(),
+            active: inbox.active,
+        })
+        .collect();
     for (inbox, _) in &me.inboxes {
-        if (inbox.manager || admin(inbox.team.id)) && wanted(inbox.team.id) {
-            found.push(ManagedInbox {
-                id: inbox.id,
-                name: inbox.name.clone(),
-                team: inbox.team.name.clone(),
-                active: inbox.active,
-            });
-        }
-    }
-    for inbox in directory {
-        if admin(inbox.team.id) && wanted(inbox.team.id) && !found.iter().any(|f| f.id == inbox.id)
-        {
+        if inbox.manager && !found.iter().any(|f| f.id == inbox.id) {
             found.push(ManagedInbox {
                 id: inbox.id,
                 name: inbox.name.clone(),
@@ -483,11 +484,11 @@ async fn team_page(
     refusal: Option<String>,
 ) -> PageResult {
     let staff = web.service.team_staff(&viewer.caller, team).await?;
+    let inboxes = web.service.team_inboxes(&viewer.caller, team).await?;
     let q = query.get("q").filter(|q| !q.trim().is_empty());
-    let (everyone, directory) = web.service.directory(&viewer.caller, "").await?;
     let found = match q {
         Some(q) => web.service.directory(&viewer.caller, q).await?.0,
-        None => everyone,
+        None => Vec::new(),
     };
     let me = web.service.me(&viewer.caller).await?;
     if !may_manage_team(viewer, &me, team) {
@@ -500,7 +501,6 @@ async fn team_page(
         .iter()
         .find(|t| t.team.id == team)
         .map_or_else(|| lang.team().to_owned(), |t| t.team.name.clone());
-    let inboxes = managed_inboxes(&me, &directory, Some(team));
     let found: Vec<_> = found
         .iter()
         .filter(|u| !staff.iter().any(|s| s.user == u.id))
@@ -520,7 +520,8 @@ async fn team_page(
             h2 #staff-heading { (lang.staff()) " (" (staff.len()) ")" }
             (staff_table(viewer, team, &staff))
             h3 { (lang.add_staff()) }
-            p .hint { (lang.add_staff_hint()) }
+            (add_by_email_form(viewer, team, query))
+            h4 { (lang.add_from_directory()) }
             form .search method="get" action={ "/beheer/team/" (team) } role="search" {
                 label for="q" { (lang.search_directory()) }
                 div .search-row {
@@ -589,6 +590,28 @@ async fn team_page(
     Ok(ok(shell.render(&name, main)))
 }
 
+/// A new colleague is in no team yet, so the directory does not list them:
+/// the team admin names their account by its email address. A refused
+/// address stays in the field, to be corrected.
+fn add_by_email_form(viewer: &Viewer, team: TeamId, posted: &Fields) -> Markup {
+    let lang = viewer.lang();
+    html! {
+        form .stack method="post" action={ "/beheer/team/" (team) "/staff" } {
+            (csrf_field(viewer))
+            label for="new-email" { (lang.new_colleague_email()) }
+            input #new-email type="email" name="email" required autocomplete="off"
+                value=(posted.text("email")) aria-describedby="new-email-hint";
+            p #new-email-hint .hint { (lang.add_staff_hint()) }
+            label for="new-role" { (lang.role()) }
+            select #new-role name="role" {
+                option value="member" { (lang.member()) }
+                option value="admin" { (lang.team_admin()) }
+            }
+            div .actions { button .primary type="submit" { (lang.add_colleague()) } }
+        }
+    }
+}
+
 fn staff_table(viewer: &Viewer, team: TeamId, staff: &[StaffRow]) -> Markup {
     let lang = viewer.lang();
     html! {
@@ -632,22 +655,47 @@ pub async fn add_staff(
     Posted { viewer, fields }: Posted,
 ) -> PageResult {
     let team = TeamId(team);
-    let user = UserId(fields.id("user")?);
     let role = TeamRole::parse(fields.text("role"))?;
-    match web
-        .service
-        .add_team_member(&viewer.caller, team, user, role)
-        .await
-    {
+    let added = match colleague(&web, &viewer, &fields).await {
+        Ok(user) => {
+            web.service
+                .add_team_member(&viewer.caller, team, user, role)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match added {
         Ok(()) => Ok(see_other(&format!("/beheer/team/{team}?done=staff_added"))),
-        Err(e) if shown_on_form(&e) => refused_team(&web, &viewer, team, &e).await,
+        Err(e) if shown_on_form(&e) => refused_team(&web, &viewer, team, &fields, &e).await,
         Err(e) => Err(e.into()),
     }
 }
 
-async fn refused_team(web: &Web, viewer: &Viewer, team: TeamId, e: &Error) -> PageResult {
+/// Whom the staff form names: a professional chosen in the directory
+/// (`user`), or an account given by its email address (`email`). An
+/// address without an active account is said on the form, as an invalid
+/// field; to anyone who may not add staff, the team page itself is refused.
+async fn colleague(web: &Web, viewer: &Viewer, fields: &Fields) -> Result<UserId, Error> {
+    let Some(email) = fields.get("email") else {
+        return fields.id("user").map(UserId).map_err(|e| e.0);
+    };
+    match web.service.find_user(&viewer.caller, email).await {
+        Err(Error::NotFound) => Err(Error::invalid("email", "no account with this email")),
+        found => found.map(|user| user.id),
+    }
+}
+
+/// The team page again with the refusal at the top and the posted email
+/// address still in its field.
+async fn refused_team(
+    web: &Web,
+    viewer: &Viewer,
+    team: TeamId,
+    posted: &Fields,
+    e: &Error,
+) -> PageResult {
     let text = message(viewer.lang(), e);
-    let mut response = team_page(web, viewer, team, &Fields::default(), Some(text)).await?;
+    let mut response = team_page(web, viewer, team, posted, Some(text)).await?;
     *response.status_mut() = refusal_status(e);
     Ok(response)
 }
@@ -710,7 +758,9 @@ pub async fn remove_staff(
         Ok(()) => Ok(see_other(&format!(
             "/beheer/team/{team}?done=staff_removed"
         ))),
-        Err(e) if shown_on_form(&e) => refused_team(&web, &viewer, team, &e).await,
+        Err(e) if shown_on_form(&e) => {
+            refused_team(&web, &viewer, team, &Fields::default(), &e).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -737,7 +787,9 @@ pub async fn create_inbox(
     };
     match created {
         Ok(id) => Ok(see_other(&format!("/beheer/inbox/{id}?done=created"))),
-        Err(e) if shown_on_form(&e) => refused_team(&web, &viewer, team, &e).await,
+        Err(e) if shown_on_form(&e) => {
+            refused_team(&web, &viewer, team, &Fields::default(), &e).await
+        }
         Err(e) => Err(e.into()),
     }
 }

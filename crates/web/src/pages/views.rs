@@ -1,9 +1,12 @@
 //! The views a member lives in: Persoonlijk (direct participations) and each
 //! shared inbox's view, each with its active and archived list, newest
-//! activity first, a page at a time (R9, R10, R14).
+//! activity first, a page at a time (R9, R10, R14). Each row says who the
+//! conversation is with: the partner teams, and the colleagues linked to it.
+
+use std::collections::HashSet;
 
 use axum::extract::State;
-use careinbox_domain::{ConversationId, Error, InboxId, View};
+use careinbox_domain::{ConversationId, Error, InboxId, TeamId, UserId, View};
 use careinbox_service::storage::ViewRow;
 use careinbox_service::{Me, Page, parse_cursor};
 use maud::{Markup, html};
@@ -20,6 +23,9 @@ use crate::{Web, clock};
 /// Conversations per page of a list: enough to fill a screen, few enough to
 /// keep the page small.
 const PAGE_SIZE: u32 = 25;
+
+/// Names a row spells out before it says "+3": two fit on a phone's line.
+const NAMES_SHOWN: usize = 2;
 
 /// Which view a list or a conversation page belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,15 +92,15 @@ pub async fn personal(State(web): State<Web>, viewer: Viewer, Query(query): Quer
         .personal_view(&viewer.caller, view, cursor, Some(PAGE_SIZE))
         .await?;
     let me = web.service.me(&viewer.caller).await?;
+    let circle = Circle::of(&web, &viewer, &me).await?;
 
-    Ok(ok(list_page(
-        &viewer,
-        &me,
-        ViewKey::Personal,
+    let list = List {
+        key: ViewKey::Personal,
         archived,
-        &page,
-        &query,
-    )))
+        page: &page,
+        circle: &circle,
+    };
+    Ok(ok(list_page(&viewer, &me, &list, &query)))
 }
 
 pub async fn inbox(
@@ -126,15 +132,15 @@ pub async fn inbox(
         }
     })?;
     let me = web.service.me(&viewer.caller).await?;
+    let circle = Circle::of(&web, &viewer, &me).await?;
 
-    Ok(ok(list_page(
-        &viewer,
-        &me,
-        ViewKey::Inbox(inbox),
+    let list = List {
+        key: ViewKey::Inbox(inbox),
         archived,
-        &page,
-        &query,
-    )))
+        page: &page,
+        circle: &circle,
+    };
+    Ok(ok(list_page(&viewer, &me, &list, &query)))
 }
 
 /// The left column with fresh unread counts, for the live-update script.
@@ -150,14 +156,64 @@ pub async fn nav(State(web): State<Web>, viewer: Viewer) -> PageResult {
     Ok(ok(shell.nav()))
 }
 
-fn list_page(
-    viewer: &Viewer,
-    me: &Me,
+/// The viewer's own side: their teams and the staff of those teams. A list
+/// row names whoever is outside it as the partner, and whoever is inside it
+/// as a colleague.
+struct Circle {
+    user: UserId,
+    teams: Vec<TeamId>,
+    staff: HashSet<UserId>,
+}
+
+impl Circle {
+    async fn of(web: &Web, viewer: &Viewer, me: &Me) -> PageResult<Circle> {
+        let teams: Vec<TeamId> = me.teams.iter().map(|t| t.team.id).collect();
+        let mut staff = HashSet::new();
+        for team in &teams {
+            let rows = web.service.team_staff(&viewer.caller, *team).await?;
+            staff.extend(rows.into_iter().map(|s| s.user));
+        }
+        Ok(Circle {
+            user: viewer.caller.user,
+            teams,
+            staff,
+        })
+    }
+
+    /// The teams taking part other than the viewer's own.
+    fn partners<'r>(&self, row: &'r ViewRow) -> Vec<&'r str> {
+        let others = row.teams.iter().filter(|t| !self.teams.contains(&t.id));
+        others.map(|t| t.name.as_str()).collect()
+    }
+
+    /// The viewer's colleagues taking part, each once (a colleague may take
+    /// part through more than one source), without the viewer.
+    fn colleagues<'r>(&self, row: &'r ViewRow) -> Vec<&'r str> {
+        let mut seen = HashSet::new();
+        row.participants
+            .iter()
+            .filter(|p| p.user != self.user && self.staff.contains(&p.user))
+            .filter(|p| seen.insert(p.user))
+            .map(|p| p.name.as_str())
+            .collect()
+    }
+}
+
+/// What a list page shows: which view, which tab, and the page of rows.
+struct List<'a> {
     key: ViewKey,
     archived: bool,
-    page: &Page<ViewRow>,
-    query: &Fields,
-) -> Markup {
+    page: &'a Page<ViewRow>,
+    circle: &'a Circle,
+}
+
+fn list_page(viewer: &Viewer, me: &Me, list: &List, query: &Fields) -> Markup {
+    let List {
+        key,
+        archived,
+        page,
+        ..
+    } = *list;
     let lang = viewer.lang();
     let name = key.name(lang, me);
     let place = match key {
@@ -197,7 +253,7 @@ fn list_page(
             } @else {
                 ul .conversations {
                     @for row in &page.items {
-                        (list_row(viewer, key, archived, row, now))
+                        (list_row(viewer, list, row, now))
                     }
                 }
             }
@@ -225,17 +281,14 @@ fn list_page(
     shell.render(&name, main)
 }
 
-/// One conversation in a list: subject, who started it, last activity and
+/// One conversation in a list: subject, who it is with, last activity and
 /// the unread marker (a dot and bold type, and words for screen readers).
-fn list_row(viewer: &Viewer, key: ViewKey, archived: bool, row: &ViewRow, now: i64) -> Markup {
+/// The link leads to the conversation in this view; which of the viewer's
+/// views have it archived, the conversation page finds out for itself.
+fn list_row(viewer: &Viewer, list: &List, row: &ViewRow, now: i64) -> Markup {
     let lang = viewer.lang();
     let c = &row.conversation;
-    let href = format!(
-        "/c/{}?in={}{}",
-        c.id,
-        key.code(),
-        if archived { "&archived=1" } else { "" }
-    );
+    let href = format!("/c/{}?in={}", c.id, list.key.code());
     html! {
         li .row .unread[row.unread] {
             a .row-link href=(href) {
@@ -244,14 +297,57 @@ fn list_row(viewer: &Viewer, key: ViewKey, archived: bool, row: &ViewRow, now: i
                     (c.subject)
                     @if row.unread { span .vh { " (" (lang.unread()) ")" } }
                 }
-                span .meta { (lang.started_by()) " " (c.started_by.name) }
+                (company(lang, list.circle, row))
                 time .when datetime=(clock::machine(c.last_message_at)) {
                     (clock::short(lang, c.last_message_at, now))
                 }
             }
-            @if archived {
-                (restore_form(viewer, key, c.id, "list"))
+            @if list.archived {
+                (restore_form(viewer, list.key, c.id, "list"))
             }
+        }
+    }
+}
+
+/// Who a conversation is with: the partner teams, or "within your team"
+/// when there is none, then the linked colleagues, a few by name and the
+/// rest as a number ("Carla Smit, Daan Bakker +3"). Screen readers hear
+/// what each part is, and "and 3 others" rather than "+3".
+fn company(lang: Lang, circle: &Circle, row: &ViewRow) -> Markup {
+    let partners = circle.partners(row);
+    let colleagues = circle.colleagues(row);
+    // Pointing at a shortened list shows every name.
+    let all = (colleagues.len() > NAMES_SHOWN).then(|| colleagues.join(", "));
+    html! {
+        span .meta {
+            @if partners.is_empty() {
+                span .partner { (lang.within_team()) }
+            } @else {
+                span .partner {
+                    span .vh { (lang.partner_team()) " " }
+                    (few(lang, &partners))
+                }
+            }
+            @if !colleagues.is_empty() {
+                span aria-hidden="true" { " · " }
+                span .vh { ", " }
+                span .colleagues title=[all] {
+                    (lang.with()) " " (few(lang, &colleagues))
+                }
+            }
+        }
+    }
+}
+
+/// The first names of a list and how many more there are.
+fn few(lang: Lang, names: &[&str]) -> Markup {
+    let shown = names.len().min(NAMES_SHOWN);
+    let rest = names.len() - shown;
+    html! {
+        (names[..shown].join(", "))
+        @if rest > 0 {
+            span aria-hidden="true" { " +" (rest) }
+            span .vh { " " (lang.and_others(rest)) }
         }
     }
 }
