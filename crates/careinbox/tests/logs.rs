@@ -51,16 +51,18 @@ async fn logs_hold_no_message_text_names_or_emails() {
         "unexpected first line: {first}"
     );
 
+    // Read the logs while the server runs: a full pipe would block it.
+    let mut stderr = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut logs = String::new();
+        let _ = stderr.read_to_string(&mut logs);
+        logs
+    });
+
     exercise(&base).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     child.kill().expect("the server stops");
-    let mut logs = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut logs)
-        .expect("the logs");
+    let mut logs = reader.join().expect("the logs");
     stdout
         .read_to_string(&mut logs)
         .expect("the rest of stdout");
