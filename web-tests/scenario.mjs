@@ -3,8 +3,9 @@
 // context of their own. The teams, accounts and inboxes are created through
 // the JSON API as the instance admin (as an operator would); everything the
 // professionals do happens in the pages, including the practice's team
-// admin taking Karin into the team in step 4. Screenshots of the main pages are
-// written to web-tests/screenshots/ at 1280x800 and 390x844.
+// admin taking Karin into the team in step 4 and Iris sharing a photo after
+// step 3. Screenshots of the main pages are written to web-tests/screenshots/
+// at 1280x800 and 390x844.
 //
 // Run with web-tests/run.sh, or: cargo build -p careinbox && node --test
 // web-tests/scenario.mjs (CAREINBOX_BIN overrides the binary).
@@ -325,6 +326,26 @@ test('the reference scenario of SPEC section 3 through the web pages', async () 
   assert.equal(await carla.evaluate(() => window.stillTheSamePage), true, 'no reload');
   assert.ok(hasSubject(await listed(daan, ids.assistenten)), 'back in the active view');
   assert.ok(!hasSubject(await listed(daan, ids.assistenten, 'archived')));
+
+  // Iris shares a photo of the wound (R15). It appears on Carla's page
+  // without reload, as a link with its size and type, and downloads as the
+  // very bytes Iris sent.
+  const photo = await iris.screenshot({ clip: { x: 0, y: 0, width: 48, height: 48 } });
+  await iris.getByLabel('Bestand delen').setInputFiles({
+    name: 'wond-onderbeen.png', mimeType: 'image/png', buffer: photo,
+  });
+  const shared = iris.waitForResponse(
+    (r) => r.request().method() === 'POST' && r.url().endsWith('/bestand'));
+  await iris.getByRole('button', { name: 'Delen', exact: true }).click();
+  assert.equal((await shared).status(), 303);
+  const fileLink = carla.locator('#timeline a', { hasText: 'wond-onderbeen.png' });
+  await fileLink.waitFor({ timeout: 15000 });
+  assert.equal(await carla.evaluate(() => window.stillTheSamePage), true, 'no reload');
+  assert.match(await carla.locator('#timeline .file').last().innerText(),
+    /wond-onderbeen\.png\s+\d+(,\d)? (bytes|kB) · image\/png/);
+  const [download] = await Promise.all([carla.waitForEvent('download'), fileLink.click()]);
+  assert.equal(download.suggestedFilename(), 'wond-onderbeen.png');
+  assert.ok(fs.readFileSync(await download.path()).equals(photo), 'the same bytes');
 
   // Step 4: Karin joins the practice: Anna, the practice's team admin,
   // adds her to the team by her email address, and Carla, who manages the

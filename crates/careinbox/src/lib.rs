@@ -56,8 +56,11 @@ impl Server {
             rate_per_minute: args.rate_limit_per_minute,
             heartbeat: Duration::from_secs(args.heartbeat_seconds.max(1)),
         };
+        let web = careinbox_web::WebSettings {
+            max_attachment_bytes: args.max_attachment_bytes,
+        };
         let app = careinbox_http::app(service.clone(), limits)
-            .merge(careinbox_web::router(service.clone()));
+            .merge(careinbox_web::router(service.clone(), web));
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;

@@ -3,8 +3,21 @@
 // the session cookie) and refreshes the parts an event changes:
 // - on a conversation page, new timeline items are appended in place;
 // - on a list page, the list and the unread counts are reloaded.
+// Besides, a file chosen for sharing that is over the server's limit is
+// refused at once, rather than after a long upload.
 (function () {
   'use strict';
+
+  var picker = document.querySelector('input[type=file][data-max-bytes]');
+  if (picker) {
+    picker.addEventListener('change', function () {
+      var max = Number(picker.getAttribute('data-max-bytes'));
+      var file = picker.files && picker.files[0];
+      var tooLarge = file && file.size > max;
+      picker.setCustomValidity(tooLarge ? picker.getAttribute('data-too-large') : '');
+      picker.reportValidity();
+    });
+  }
 
   var body = document.body;
   var mode = body.getAttribute('data-live');
@@ -158,16 +171,18 @@
   }
 
   // R6: the professional was removed from the inbox through which they
-  // took part; the page says so and the reply box goes.
+  // took part; the page says so and the reply and share forms go.
   function lost() {
     var notice = document.getElementById('access-lost');
-    var reply = document.getElementById('reply');
     if (notice) {
       notice.hidden = false;
     }
-    if (reply) {
-      reply.remove();
-    }
+    ['reply', 'share'].forEach(function (id) {
+      var form = document.getElementById(id);
+      if (form) {
+        form.remove();
+      }
+    });
   }
 
   function concernsThis(data) {

@@ -41,6 +41,8 @@ pub enum Failure {
     CrossSite,
     Forbidden(&'static str),
     Malformed,
+    /// A shared file larger than the limit, in bytes, that it exceeded.
+    TooLarge(usize),
     Invalid(Vec<FieldError>),
     Conflict(Conflict),
     RateLimited,
@@ -54,6 +56,7 @@ impl Failure {
             Failure::Unauthenticated => StatusCode::SEE_OTHER,
             Failure::CrossSite | Failure::Forbidden(_) => StatusCode::FORBIDDEN,
             Failure::Malformed => StatusCode::BAD_REQUEST,
+            Failure::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Failure::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Failure::Conflict(_) => StatusCode::CONFLICT,
             Failure::RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -138,6 +141,7 @@ pub fn refusal(lang: Lang, failure: &Failure) -> String {
         Failure::RateLimited => lang.rate_limited_text().to_owned(),
         Failure::NotFound => lang.not_found_text().to_owned(),
         Failure::Malformed => lang.malformed_text().to_owned(),
+        Failure::TooLarge(limit) => lang.file_too_large(*limit),
         Failure::CrossSite => lang.cross_site_text().to_owned(),
         Failure::Unauthenticated | Failure::Internal => lang.broken_text().to_owned(),
     }

@@ -160,6 +160,8 @@ texts! {
         "You no longer have access to this conversation.";
     reply: "Antwoord", "Reply";
     send: "Versturen", "Send";
+    share_file: "Bestand delen", "Share a file";
+    share: "Delen", "Share";
     linked: "Gekoppeld", "Linked";
     no_inboxes_linked: "Geen gezamenlijke inbox gekoppeld.", "No shared inbox is linked.";
     participants: "Deelnemers", "Participants";
@@ -331,6 +333,72 @@ impl Lang {
             Lang::Nl => format!("Nieuw bericht van {name}"),
             Lang::En => format!("New message from {name}"),
         }
+    }
+
+    pub fn shared_a_file(self, name: &str) -> String {
+        match self {
+            Lang::Nl => format!("{name} heeft een bestand gedeeld"),
+            Lang::En => format!("{name} shared a file"),
+        }
+    }
+
+    pub fn share_file_hint(self, limit: usize) -> String {
+        let size = self.file_size(limit as u64);
+        match self {
+            Lang::Nl => format!(
+                "Iedereen die aan dit gesprek deelneemt, kan het bestand openen. \
+                 Hoogstens {size}."
+            ),
+            Lang::En => format!(
+                "Everyone who takes part in this conversation can open the file. \
+                 At most {size}."
+            ),
+        }
+    }
+
+    pub fn file_too_large(self, limit: usize) -> String {
+        let size = self.file_size(limit as u64);
+        match self {
+            Lang::Nl => format!(
+                "Dit bestand is te groot: je kunt bestanden tot {size} delen. \
+                 Kies een kleiner bestand."
+            ),
+            Lang::En => format!(
+                "This file is too large: you can share files up to {size}. \
+                 Choose a smaller one."
+            ),
+        }
+    }
+
+    /// A file size as people read it, in powers of 1000 like the file
+    /// managers they know: "512 bytes", "8,4 kB", "84 kB", "10 MB".
+    pub fn file_size(self, bytes: u64) -> String {
+        if bytes < 1000 {
+            let unit = if bytes == 1 { "byte" } else { "bytes" };
+            return format!("{bytes} {unit}");
+        }
+        const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
+        let mut value = bytes as f64 / 1000.0;
+        let mut unit = 0;
+        while value >= 999.5 && unit + 1 < UNITS.len() {
+            value /= 1000.0;
+            unit += 1;
+        }
+        // One decimal only where it tells something: 8,4 kB but 84 kB.
+        let number = if value < 9.95 {
+            let one = format!("{value:.1}");
+            match one.strip_suffix(".0") {
+                Some(whole) => whole.to_owned(),
+                None => one,
+            }
+        } else {
+            format!("{value:.0}")
+        };
+        let number = match self {
+            Lang::Nl => number.replace('.', ","),
+            Lang::En => number,
+        };
+        format!("{number} {}", UNITS[unit])
     }
 
     pub fn on_behalf_of(self, inbox: &str) -> String {
@@ -569,10 +637,16 @@ impl Lang {
             "must not be empty" => format!("{label} must not be empty."),
             "is too long" | "is longer than 64 KiB" if nl => format!("{label} is te lang."),
             "is too long" | "is longer than 64 KiB" => format!("{label} is too long."),
-            "contains control characters" | "contains a NUL character" if nl => {
+            "contains control characters"
+            | "contains a NUL character"
+            | "may not contain slashes or control characters"
+                if nl =>
+            {
                 format!("{label} bevat tekens die niet zijn toegestaan.")
             }
-            "contains control characters" | "contains a NUL character" => {
+            "contains control characters"
+            | "contains a NUL character"
+            | "may not contain slashes or control characters" => {
                 format!("{label} contains characters that are not allowed.")
             }
             reason => self
@@ -630,6 +704,11 @@ impl Lang {
                 "This professional is unknown.",
             ),
             "must be \"admin\" or \"member\"" => ("Kies een rol.", "Choose a role."),
+            "must name the file" => ("Kies een bestand om te delen.", "Choose a file to share."),
+            "the file is empty" => (
+                "Het bestand is leeg. Kies een bestand met inhoud.",
+                "The file is empty. Choose a file with content.",
+            ),
             "give either user or inbox" => (
                 "Kies een zorgverlener of een inbox.",
                 "Choose a professional or an inbox.",
@@ -654,6 +733,7 @@ impl Lang {
             "user" => ("De zorgverlener", "The professional"),
             "role" => ("De rol", "The role"),
             "email" => ("Het e-mailadres", "The email address"),
+            "file_name" => ("De bestandsnaam", "The file name"),
             _ => ("Dit veld", "This field"),
         };
         match self {
@@ -709,6 +789,19 @@ mod tests {
         assert_eq!(Lang::from_accept_language(None), Lang::Nl);
         assert_eq!(Lang::from_accept_language(Some("fr-FR,de;q=0.9")), Lang::Nl);
         assert_eq!(Lang::from_accept_language(Some("en;q=0")), Lang::Nl);
+    }
+
+    #[test]
+    fn file_sizes_read_as_in_a_file_manager() {
+        assert_eq!(Lang::Nl.file_size(1), "1 byte");
+        assert_eq!(Lang::En.file_size(512), "512 bytes");
+        assert_eq!(Lang::Nl.file_size(1_000), "1 kB");
+        assert_eq!(Lang::Nl.file_size(8_400), "8,4 kB");
+        assert_eq!(Lang::En.file_size(8_400), "8.4 kB");
+        assert_eq!(Lang::Nl.file_size(84_000), "84 kB");
+        assert_eq!(Lang::Nl.file_size(999_700), "1 MB");
+        assert_eq!(Lang::En.file_size(10 * 1024 * 1024), "10 MB");
+        assert_eq!(Lang::En.file_size(3_200_000_000), "3.2 GB");
     }
 
     #[test]

@@ -7,8 +7,9 @@
 //! without internet access.
 //!
 //! Routes: `/` (personal view), `/inbox/{id}` (an inbox's view),
-//! `/c/{id}` (a conversation), `/compose`, `/beheer/...` (inbox and team
-//! management), `/login`, `/logout`, `/lang/{nl|en}` and `/assets/...`.
+//! `/c/{id}` (a conversation, with `/c/{id}/bestand/{file}` for its shared
+//! files), `/compose`, `/beheer/...` (inbox and team management), `/login`,
+//! `/logout`, `/lang/{nl|en}` and `/assets/...`.
 //! Nothing here lives under `/api`, so the JSON API keeps its own 404s.
 
 mod assets;
@@ -21,7 +22,7 @@ mod pages;
 mod session;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -36,12 +37,27 @@ pub use session::{CSRF_FIELD, SESSION_COOKIE, csrf_token};
 #[derive(Clone)]
 pub struct Web {
     pub service: Service,
+    pub settings: WebSettings,
 }
+
+/// The limits the operator sets for the pages, shared with the API.
+#[derive(Debug, Clone, Copy)]
+pub struct WebSettings {
+    /// Largest shared file in bytes; a larger upload gets a 413 page.
+    pub max_attachment_bytes: usize,
+}
+
+/// Room for the upload form's other fields and the multipart framing, so
+/// that a file of exactly the limit still fits in the request.
+const FORM_OVERHEAD_BYTES: usize = 16 * 1024;
 
 /// The web application's routes, ready to be merged with the API's router.
 /// It has no fallback of its own: the API's router answers unknown paths.
-pub fn router(service: Service) -> Router {
+pub fn router(service: Service, settings: WebSettings) -> Router {
     use pages::{compose, conversation as conv, login, manage, views};
+    let upload_limit = settings
+        .max_attachment_bytes
+        .saturating_add(FORM_OVERHEAD_BYTES);
     Router::new()
         .route("/", get(views::personal))
         .route("/inbox/{inbox}", get(views::inbox))
@@ -57,6 +73,14 @@ pub fn router(service: Service) -> Router {
             post(conv::add_participant),
         )
         .route("/c/{conversation}/archive", post(conv::archive))
+        .route(
+            "/c/{conversation}/bestand",
+            post(conv::share_file).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/c/{conversation}/bestand/{attachment}",
+            get(conv::shared_file),
+        )
         .route("/compose", get(compose::form).post(compose::send))
         .route("/beheer", get(manage::overview))
         .route(
@@ -77,7 +101,7 @@ pub fn router(service: Service) -> Router {
         .route("/beheer/team/{team}/inboxes", post(manage::create_inbox))
         .route("/assets/{file}", get(assets::serve))
         .layer(middleware::from_fn(finish))
-        .with_state(Web { service })
+        .with_state(Web { service, settings })
 }
 
 /// One span and one log line per page request (with the matched route,
@@ -107,13 +131,14 @@ async fn finish(request: Request, next: Next) -> Response {
         400..=499 => tracing::info!(status, "page refused"),
         _ => tracing::debug!(status, "page served"),
     }
-    secure_headers(&mut response, &route);
+    secure_headers(&mut response);
     response
 }
 
 /// Pages hold patient information: no caching, no framing, no scripts or
-/// styles but our own.
-fn secure_headers(response: &mut Response, route: &str) {
+/// styles but our own. A handler that chose its own caching keeps it: the
+/// versioned assets are cached for a year, shared files not at all.
+fn secure_headers(response: &mut Response) {
     let headers = response.headers_mut();
     let policy = "default-src 'self'; script-src 'self'; style-src 'self'; \
         img-src 'self' data:; connect-src 'self'; form-action 'self'; \
@@ -131,7 +156,7 @@ fn secure_headers(response: &mut Response, route: &str) {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    if route != "/assets/{file}" {
+    if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }

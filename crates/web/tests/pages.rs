@@ -18,6 +18,13 @@ use tower::ServiceExt;
 
 const PASSWORD: &str = "wachtwoord-voor-tests";
 
+/// The largest shared file in these tests: small, so that a file over it
+/// is quick to send.
+const FILE_LIMIT: usize = 64 * 1024;
+
+/// The boundary between the parts of the upload forms sent here.
+const BOUNDARY: &str = "----careinbox-test-7d2f";
+
 /// A router over a database of its own, with one practice, one home-care
 /// team in its network, and a shared inbox.
 struct App {
@@ -88,7 +95,10 @@ impl App {
             .await
             .unwrap();
 
-        let router = careinbox_web::router(service.clone());
+        let settings = careinbox_web::WebSettings {
+            max_attachment_bytes: FILE_LIMIT,
+        };
+        let router = careinbox_web::router(service.clone(), settings);
         App {
             router,
             service,
@@ -181,6 +191,7 @@ impl App {
             status,
             headers,
             body: String::from_utf8_lossy(&body).into_owned(),
+            bytes: body.to_vec(),
         }
     }
 
@@ -205,12 +216,63 @@ impl App {
         }
         self.send(request.body(Body::from(body)).unwrap()).await
     }
+
+    /// Shares a file through the conversation's form, as a browser sends
+    /// it: the CSRF token (when given) first, then the file.
+    async fn share(&self, c: &str, token: &str, csrf: Option<&str>, file: &File<'_>) -> Page {
+        let mut body = Vec::new();
+        if let Some(csrf) = csrf {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\n\
+                     Content-Disposition: form-data; name=\"csrf\"\r\n\r\n\
+                     {csrf}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\n\
+                 Content-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\n\
+                 Content-Type: {}\r\n\r\n",
+                file.name, file.content_type
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file.data);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let request = Request::post(format!("/c/{c}/bestand"))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .header(header::HOST, "careinbox.test")
+            .header(header::ORIGIN, "http://careinbox.test")
+            .header(header::COOKIE, format!("careinbox_session={token}"));
+
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+}
+
+/// A file to share.
+struct File<'a> {
+    name: &'a str,
+    content_type: &'a str,
+    data: &'a [u8],
+}
+
+/// A small picture's worth of bytes, not valid UTF-8, so that a download
+/// that changed them would show.
+fn photo(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 % 256) as u8).collect()
 }
 
 struct Page {
     status: StatusCode,
     headers: axum::http::HeaderMap,
     body: String,
+    bytes: Vec<u8>,
 }
 
 impl Page {
@@ -221,6 +283,14 @@ impl Page {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+/// The address of the first shared file's link on a page.
+fn file_link(page: &Page) -> String {
+    let start = page.body.find("/bestand/").expect("a file link");
+    let start = page.body[..start].rfind('"').unwrap() + 1;
+    let end = start + page.body[start..].find('"').unwrap();
+    page.body[start..end].to_owned()
 }
 
 fn caller(user: UserId) -> Caller {
@@ -757,4 +827,240 @@ async fn after_login_a_member_of_one_inbox_lands_in_it() {
     assert_eq!(carla, format!("/inbox/{}", app.assistenten));
     assert_eq!(iris, "/", "no shared inbox: Persoonlijk");
     assert_eq!(carla_with_unread, "/", "unread in Persoonlijk comes first");
+}
+
+#[tokio::test]
+async fn r15_a_shared_file_shows_in_the_timeline_and_downloads_unchanged() {
+    let app = App::spawn().await;
+    let c = app.start(app.iris, "Wondzorg").await;
+    let (iris, csrf) = app.session("iris@oost.test").await;
+    let (carla, _) = app.session("carla@delinde.test").await;
+    let data = photo(8_400);
+    let file = File {
+        name: "wond été.png",
+        content_type: "image/png",
+        data: &data,
+    };
+
+    let shared = app.share(&c, &iris, Some(&csrf), &file).await;
+    let page = app.get(&format!("/c/{c}"), Some(&carla)).await;
+    let fragment = app.get(&format!("/c/{c}/since/0"), Some(&carla)).await;
+    let link = file_link(&page);
+    let download = app.get(&link, Some(&carla)).await;
+
+    assert_eq!(shared.status, StatusCode::SEE_OTHER, "{}", shared.body);
+    assert!(
+        shared
+            .header(header::LOCATION)
+            .starts_with(&format!("/c/{c}#m-"))
+    );
+    assert!(link.starts_with(&format!("/c/{c}/bestand/")), "{link}");
+    assert!(page.body.contains("wond été.png</a>"), "{}", page.body);
+    assert!(page.body.contains("8,4 kB · image/png"));
+    assert!(
+        page.body
+            .contains("Iris Hendriks heeft een bestand gedeeld")
+    );
+    assert!(
+        fragment.body.contains(&link),
+        "the live update shows it too"
+    );
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.bytes, data);
+    assert_eq!(
+        download.header(header::CONTENT_DISPOSITION),
+        "attachment; filename*=UTF-8''wond%20%C3%A9t%C3%A9.png"
+    );
+    assert_eq!(download.header(header::CONTENT_TYPE), "image/png");
+    assert_eq!(download.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+    assert_eq!(download.header(header::CACHE_CONTROL), "private, no-store");
+}
+
+#[tokio::test]
+async fn r15_a_shared_file_is_not_found_by_others_nor_under_another_conversation() {
+    let app = App::spawn().await;
+    let c = app.start(app.iris, "Wondzorg").await;
+    let other = app.start(app.iris, "Medicatie").await;
+    let (iris, csrf) = app.session("iris@oost.test").await;
+    let file = File {
+        name: "wond.png",
+        content_type: "image/png",
+        data: &photo(300),
+    };
+    app.share(&c, &iris, Some(&csrf), &file).await;
+    let page = app.get(&format!("/c/{c}"), Some(&iris)).await;
+    let link = file_link(&page);
+    let file_id = link.rsplit('/').next().unwrap();
+    user(
+        &app.service,
+        &app.admin,
+        "joost@apotheek.test",
+        "Joost Dekker",
+    )
+    .await;
+    let (joost, _) = app.session("joost@apotheek.test").await;
+
+    let stranger = app.get(&link, Some(&joost)).await;
+    let missing = app
+        .get(
+            &format!("/c/{c}/bestand/{}", uuid::Uuid::new_v4()),
+            Some(&joost),
+        )
+        .await;
+    let elsewhere = app
+        .get(&format!("/c/{other}/bestand/{file_id}"), Some(&iris))
+        .await;
+    let anonymous = app.get(&link, None).await;
+
+    assert_eq!(stranger.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(stranger.body, missing.body, "the same page as for nothing");
+    assert!(stranger.body.contains("Niet gevonden"));
+    assert!(!stranger.body.contains("wond.png"));
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(
+        anonymous
+            .header(header::LOCATION)
+            .starts_with("/login?next=")
+    );
+}
+
+#[tokio::test]
+async fn r15_an_upload_without_the_csrf_token_shares_nothing() {
+    let app = App::spawn().await;
+    let c = app.start(app.iris, "Wondzorg").await;
+    let (iris, _) = app.session("iris@oost.test").await;
+    let file = File {
+        name: "wond.png",
+        content_type: "image/png",
+        data: &photo(300),
+    };
+
+    let missing = app.share(&c, &iris, None, &file).await;
+    let wrong = app.share(&c, &iris, Some("00"), &file).await;
+
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert!(
+        wrong
+            .body
+            .contains("Dit formulier kwam niet van een pagina van careinbox")
+    );
+    let page = app.get(&format!("/c/{c}"), Some(&iris)).await;
+    assert!(!page.body.contains("/bestand/"), "a file was shared");
+}
+
+#[tokio::test]
+async fn r15_a_cross_site_upload_is_refused_even_with_the_token() {
+    let app = App::spawn().await;
+    let c = app.start(app.iris, "Wondzorg").await;
+    let (iris, csrf) = app.session("iris@oost.test").await;
+    let body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; \
+         filename=\"x.txt\"\r\n\r\nhallo\r\n--{BOUNDARY}--\r\n"
+    );
+    let request = Request::post(format!("/c/{c}/bestand"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header(header::HOST, "careinbox.test")
+        .header(header::ORIGIN, "https://elders.test")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::COOKIE, format!("careinbox_session={iris}"))
+        .body(Body::from(body))
+        .unwrap();
+
+    let page = app.send(request).await;
+
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let page = app.get(&format!("/c/{c}"), Some(&iris)).await;
+    assert!(!page.body.contains("/bestand/"), "a file was shared");
+}
+
+#[tokio::test]
+async fn r15_a_file_over_the_limit_gets_a_readable_413_page() {
+    let app = App::spawn().await;
+    let c = app.start(app.iris, "Wondzorg").await;
+    let (iris, csrf) = app.session("iris@oost.test").await;
+    let just_over = photo(FILE_LIMIT + 1);
+    let far_over = photo(FILE_LIMIT * 3);
+    let exactly = photo(FILE_LIMIT);
+    let file = |data| File {
+        name: "scan.pdf",
+        content_type: "application/pdf",
+        data,
+    };
+
+    let small_excess = app.share(&c, &iris, Some(&csrf), &file(&just_over)).await;
+    let large_excess = app.share(&c, &iris, Some(&csrf), &file(&far_over)).await;
+    let at_the_limit = app.share(&c, &iris, Some(&csrf), &file(&exactly)).await;
+
+    for page in [&small_excess, &large_excess] {
+        assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", page.body);
+        assert!(
+            page.body
+                .contains("Dit bestand is te groot: je kunt bestanden tot 66 kB delen."),
+            "{}",
+            page.body
+        );
+    }
+    let page = app.get(&format!("/c/{c}"), Some(&iris)).await;
+    assert_eq!(
+        page.body.matches("scan.pdf</a>").count(),
+        1,
+        "one was shared"
+    );
+    assert_eq!(
+        at_the_limit.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        at_the_limit.body
+    );
+}
+
+#[tokio::test]
+async fn r15_an_empty_file_or_none_is_refused_with_a_readable_sentence() {
+    let app = App::spawn().await;
+    let c = app.start(app.iris, "Wondzorg").await;
+    let (iris, csrf) = app.session("iris@oost.test").await;
+    let empty = File {
+        name: "leeg.txt",
+        content_type: "text/plain",
+        data: b"",
+    };
+    let none_chosen = File {
+        name: "",
+        content_type: "application/octet-stream",
+        data: b"",
+    };
+
+    let page = app.share(&c, &iris, Some(&csrf), &empty).await;
+    let nothing = app.share(&c, &iris, Some(&csrf), &none_chosen).await;
+
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains(r#"role="alert""#));
+    assert!(page.body.contains("Het bestand is leeg."), "{}", page.body);
+    assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(nothing.body.contains("Kies een bestand om te delen."));
+}
+
+#[tokio::test]
+async fn the_share_form_carries_the_token_and_the_limit() {
+    let app = App::spawn().await;
+    let c = app.start(app.iris, "Wondzorg").await;
+    let (iris, csrf) = app.session("iris@oost.test").await;
+
+    let page = app.get(&format!("/c/{c}"), Some(&iris)).await;
+
+    let share = page.body.find(r#"id="share""#).expect("a share form");
+    let start = page.body[..share].rfind("<form").unwrap();
+    let form = &page.body[start..start + page.body[start..].find("</form>").unwrap()];
+    assert!(form.contains(r#"enctype="multipart/form-data""#), "{form}");
+    assert!(form.contains(&format!(r#"value="{csrf}""#)));
+    assert!(form.contains(r#"<label for="file">Bestand delen</label>"#));
+    assert!(form.contains(r#"type="file" name="file" required"#));
+    assert!(form.contains(&format!(r#"data-max-bytes="{FILE_LIMIT}""#)));
 }

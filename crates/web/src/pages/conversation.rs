@@ -1,15 +1,20 @@
 //! A conversation: its timeline of messages and system events, who is linked
 //! and through which inbox (each participation's source), the reply box,
+//! sharing a file and downloading shared ones (participants only, R15),
 //! adding a participant (R7, with R8's refusal as a sentence), archiving in
 //! an inbox or personally (R9, R10), for each of the caller's views that
 //! holds it. Opening it marks it read (R14) when there is something unread.
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
-use careinbox_domain::{ConversationId, Error, InboxId, MessageBody, UserId};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use careinbox_domain::{
+    AttachmentId, ContentType, ConversationId, Error, FieldError, FileName, InboxId, MessageBody,
+    UserId,
+};
 use careinbox_service::storage::{
-    DirectoryUser, InboxRow, ParticipantRow, TimelineKind, TimelineRow, ViewOf,
+    AttachmentMeta, AttachmentRow, DirectoryUser, InboxRow, ParticipantRow, TimelineKind,
+    TimelineRow, ViewOf,
 };
 use careinbox_service::{ConversationDetail, Me, NewParticipant};
 use maud::{Markup, html};
@@ -18,7 +23,7 @@ use uuid::Uuid;
 use super::views::ViewKey;
 use super::{html, see_other};
 use crate::error::{PageResult, message, shown_on_form};
-use crate::form::{Fields, Ids, Posted, Query};
+use crate::form::{FILE_FIELD, Fields, Ids, Posted, Query, Uploaded, UploadedFile};
 use crate::i18n::Lang;
 use crate::layout::{Live, Place, Shell, csrf_field, notice};
 use crate::session::Viewer;
@@ -62,7 +67,7 @@ pub async fn since(
     }
 
     let fragment = html! {
-        @for item in &items.items { (timeline_item(viewer.lang(), &viewer, item)) }
+        @for item in &items.items { (timeline_item(viewer.lang(), &viewer, c, item)) }
     };
     Ok(html(StatusCode::OK, fragment))
 }
@@ -106,6 +111,115 @@ pub async fn add_participant(
         Err(e) if shown_on_form(&e) => refused(&web, &viewer, c, &fields, &e).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// Shares a file in the conversation (R15): it shows as a message naming
+/// the file, with a link to it.
+pub async fn share_file(
+    State(web): State<Web>,
+    Ids(c): Ids<Uuid>,
+    Uploaded {
+        viewer,
+        fields,
+        file,
+    }: Uploaded,
+) -> PageResult {
+    let c = ConversationId(c);
+    let shared = match parse_file(file) {
+        Ok((name, kind, data)) => {
+            let caller = &viewer.caller;
+            web.service
+                .post_attachment(caller, c, name, kind, data)
+                .await
+        }
+        Err(e) => Err(Error::Invalid(vec![e])),
+    };
+    match shared {
+        Ok((message, _)) => {
+            let back = context(&fields);
+            Ok(see_other(&format!("/c/{c}{back}#m-{message}")))
+        }
+        Err(e) if shown_on_form(&e) => refused(&web, &viewer, c, &fields, &e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The sent file as domain values. A form sent without a file chosen has
+/// an empty name, so both cases ask for a file.
+fn parse_file(file: Option<UploadedFile>) -> Result<(FileName, ContentType, Vec<u8>), FieldError> {
+    // A file name's refusal names its field "name", which would read as a
+    // person's or an inbox's name; on this form it is the file's.
+    let file = file.ok_or(FieldError {
+        field: "file_name",
+        reason: "must name the file",
+    })?;
+    let name = FileName::parse(&file.name).map_err(|e| FieldError {
+        field: "file_name",
+        ..e
+    })?;
+    let kind = ContentType::parse(file.content_type.as_deref());
+    Ok((name, kind, file.data.into()))
+}
+
+/// A shared file as a download, for participants only (R15); to anyone
+/// else it does not exist. A file is found only under its own
+/// conversation, so that no link shows one conversation's file under
+/// another's address.
+pub async fn shared_file(
+    State(web): State<Web>,
+    Ids((c, file)): Ids<(Uuid, Uuid)>,
+    viewer: Viewer,
+) -> PageResult {
+    let file = web
+        .service
+        .attachment(&viewer.caller, AttachmentId(file))
+        .await?;
+    if file.conversation != ConversationId(c) {
+        return Err(Error::NotFound.into());
+    }
+
+    Ok(download(file))
+}
+
+/// Always a download, never shown in our origin where it could run
+/// script, and kept in no cache since it may be about a patient.
+fn download(file: AttachmentRow) -> Response {
+    let octets = HeaderValue::from_static("application/octet-stream");
+    let kind = HeaderValue::from_str(&file.meta.content_type).unwrap_or(octets);
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        percent_encoded(&file.meta.name)
+    );
+    let disposition = HeaderValue::try_from(disposition)
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+
+    let mut response = file.data.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, kind);
+    headers.insert(header::CONTENT_DISPOSITION, disposition);
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+/// A file name for `filename*` (RFC 6266, RFC 8187): UTF-8 with every byte
+/// but letters, digits and `.-_` percent-encoded, so that no name can break
+/// out of the header.
+fn percent_encoded(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Archives in, or restores to, one of the caller's views: an inbox they
@@ -243,12 +357,13 @@ async fn page(
                     }
                 }
                 ol #timeline .timeline data-last-seq=(last_seq) {
-                    @for item in &items[hidden..] { (timeline_item(lang, viewer, item)) }
+                    @for item in &items[hidden..] { (timeline_item(lang, viewer, c, item)) }
                 }
                 div #access-lost .notice .refusal hidden role="alert" {
                     (lang.access_lost())
                 }
                 (reply_form(&context))
+                (share_form(&context, web.settings.max_attachment_bytes))
             }
             aside .side {
                 (participants(&context, &detail))
@@ -324,7 +439,7 @@ fn last_message(items: &[TimelineRow]) -> Option<careinbox_domain::MessageId> {
     })
 }
 
-fn timeline_item(lang: Lang, viewer: &Viewer, item: &TimelineRow) -> Markup {
+fn timeline_item(lang: Lang, viewer: &Viewer, c: ConversationId, item: &TimelineRow) -> Markup {
     let at = html! {
         time datetime=(clock::machine(item.at)) { (clock::long(lang, item.at)) }
     };
@@ -334,12 +449,16 @@ fn timeline_item(lang: Lang, viewer: &Viewer, item: &TimelineRow) -> Markup {
             author,
             on_behalf_of,
             body,
-            ..
+            attachment,
         } => {
             let mine = author.id == viewer.caller.user;
+            let announce = match attachment {
+                Some(_) => lang.shared_a_file(&author.name),
+                None => lang.new_message_from(&author.name),
+            };
             html! {
                 li .item .message .mine[mine] id={ "m-" (id) } data-seq=(item.seq)
-                    data-announce=(lang.new_message_from(&author.name)) {
+                    data-announce=(announce) {
                     div .msg-head {
                         span .author { (author.name) }
                         @if let Some(inbox) = on_behalf_of {
@@ -347,7 +466,10 @@ fn timeline_item(lang: Lang, viewer: &Viewer, item: &TimelineRow) -> Markup {
                         }
                         (at)
                     }
-                    div .body { (body) }
+                    @match attachment {
+                        Some(file) => { (file_link(lang, c, file)) }
+                        None => { div .body { (body) } }
+                    }
                 }
             }
         }
@@ -371,6 +493,19 @@ fn timeline_item(lang: Lang, viewer: &Viewer, item: &TimelineRow) -> Markup {
     }
 }
 
+/// A shared file in the timeline: its name as the download link, then its
+/// size and type. The message's text is the file's name, so it is not
+/// repeated.
+fn file_link(lang: Lang, c: ConversationId, file: &AttachmentMeta) -> Markup {
+    let size = u64::try_from(file.size).unwrap_or(0);
+    html! {
+        p .file {
+            a href={ "/c/" (c) "/bestand/" (file.id) } download { (file.name) }
+            span .file-meta { (lang.file_size(size)) " · " (file.content_type) }
+        }
+    }
+}
+
 fn reply_form(cx: &Context) -> Markup {
     let lang = cx.lang();
     html! {
@@ -380,6 +515,26 @@ fn reply_form(cx: &Context) -> Markup {
             textarea #body name="body" rows="4" required {}
             div .actions {
                 button .primary type="submit" { (lang.send()) }
+            }
+        }
+    }
+}
+
+/// R15: a file for everyone in the conversation. The script refuses a file
+/// over the limit before it is sent; the server refuses it in any case.
+fn share_form(cx: &Context, limit: usize) -> Markup {
+    let lang = cx.lang();
+    html! {
+        form #share .reply .share method="post" enctype="multipart/form-data"
+            action={ "/c/" (cx.c) "/bestand" } {
+            (cx.hidden_context())
+            label for="file" { (lang.share_file()) }
+            p #file-hint .hint { (lang.share_file_hint(limit)) }
+            input #file type="file" name=(FILE_FIELD) required
+                aria-describedby="file-hint" data-max-bytes=(limit)
+                data-too-large=(lang.file_too_large(limit));
+            div .actions {
+                button .secondary type="submit" { (lang.share()) }
             }
         }
     }
@@ -594,5 +749,17 @@ fn archive_actions(cx: &Context, detail: &ConversationDetail, me: &Me) -> Markup
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe_in_the_download_header() {
+        assert_eq!(percent_encoded("wond-foto_1.png"), "wond-foto_1.png");
+        assert_eq!(percent_encoded("wond été.png"), "wond%20%C3%A9t%C3%A9.png");
+        assert_eq!(percent_encoded("a\"; b=c"), "a%22%3B%20b%3Dc");
     }
 }
