@@ -136,10 +136,14 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'careinbox-web-'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  // The embedded database in its own folder, whatever the environment says
+  // (CI sets DATABASE_URL for the PostgreSQL tests).
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
   server = spawn(binary, [
     'serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir,
     '--admin-email', ADMIN, '--admin-password', PASSWORD, '--log', 'warn',
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  ], { stdio: ['ignore', 'ignore', 'inherit'], env });
   await waitUntilReady();
   await arrange();
   browser = await chromium.launch({

@@ -31,6 +31,8 @@ async fn logs_hold_no_message_text_names_or_emails() {
         ])
         .arg("--data-dir")
         .arg(&dir)
+        // The embedded database, whatever the environment says.
+        .env_remove("DATABASE_URL")
         .env("CAREINBOX_ADMIN_EMAIL", ADMIN_EMAIL)
         .env("CAREINBOX_ADMIN_PASSWORD", PASSWORD)
         .stdout(Stdio::piped())

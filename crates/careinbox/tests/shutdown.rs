@@ -21,6 +21,8 @@ async fn sigterm_ends_open_streams_and_exits_cleanly() {
         ])
         .arg("--data-dir")
         .arg(&dir)
+        // The embedded database, whatever the environment says.
+        .env_remove("DATABASE_URL")
         .env("CAREINBOX_ADMIN_EMAIL", "beheer@stop.test")
         .env("CAREINBOX_ADMIN_PASSWORD", "wachtwoord-voor-stop")
         .stdout(Stdio::piped())
