@@ -1,5 +1,8 @@
 //! SIGTERM shuts the server down cleanly: open event streams end, and the
-//! process exits with success instead of hanging on them.
+//! process exits with success instead of hanging on them, on both backends.
+
+#[path = "common/database.rs"]
+mod database;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -9,16 +12,31 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 #[tokio::test]
-async fn sigterm_ends_open_streams_and_exits_cleanly() {
+async fn sigterm_ends_open_streams_and_exits_cleanly_on_sqlite() {
+    sigterm_ends_open_streams_and_exits_cleanly(None).await;
+}
+
+#[tokio::test]
+async fn sigterm_ends_open_streams_and_exits_cleanly_on_postgres() {
+    let Some(db) = database::TestDatabase::create(database::Backend::Postgres).await else {
+        return;
+    };
+    let url = db
+        .serve_args("x@y.test", "unused-password")
+        .database_url
+        .expect("a url");
+    sigterm_ends_open_streams_and_exits_cleanly(Some(url.0)).await;
+}
+
+async fn sigterm_ends_open_streams_and_exits_cleanly(database_url: Option<String>) {
     let dir = std::env::temp_dir().join(format!("careinbox-stop-{}", uuid::Uuid::new_v4()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_careinbox"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--heartbeat-seconds",
-            "60",
-        ])
+    let mut command = Command::new(env!("CARGO_BIN_EXE_careinbox"));
+    command.arg("serve");
+    if let Some(url) = database_url {
+        command.args(["--database-url", &url]);
+    }
+    let mut child = command
+        .args(["--listen", "127.0.0.1:0", "--heartbeat-seconds", "60"])
         .arg("--data-dir")
         .arg(&dir)
         // The embedded database, whatever the environment says.

@@ -213,13 +213,16 @@ impl Store {
             .map_err(db)?;
         listener.listen(EVENTS_CHANNEL).await.map_err(db)?;
         let (wake, wakeups) = tokio::sync::mpsc::channel(1);
+        // The task ends when the receiver is dropped (the pump stopped), so
+        // that its connection goes back and the pool can close on shutdown.
         tokio::spawn(async move {
             loop {
-                match listener.recv().await {
+                let notified = tokio::select! {
+                    _ = wake.closed() => break,
+                    notified = listener.recv() => notified,
+                };
+                match notified {
                     Ok(_) => {
-                        if wake.is_closed() {
-                            break;
-                        }
                         let _ = wake.try_send(());
                     }
                     Err(e) => {
