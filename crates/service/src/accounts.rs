@@ -187,10 +187,8 @@ impl Service {
     pub async fn create_team(&self, caller: &Caller, name: Name) -> Result<TeamId, Error> {
         require_instance_admin(caller)?;
         let id = TeamId::new();
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 tx.insert_team(id, name.as_str(), now_us()).await?;
                 let mut entry = audit(caller, "team.create", "team");
                 entry.object_id = Some(id.0);
@@ -207,10 +205,8 @@ impl Service {
         require_instance_admin(caller)?;
         let hash = password::hash(account.password.expose().to_owned()).await?;
         let id = UserId::new();
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 let user = NewUser {
                     id,
                     email: account.email.as_str(),
@@ -235,10 +231,8 @@ impl Service {
     /// every inbox, applying R6.
     pub async fn deactivate_user(&self, caller: &Caller, user: UserId) -> Result<(), Error> {
         require_instance_admin(caller)?;
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 if !tx.deactivate_user(user).await? {
                     return Err(Error::NotFound);
                 }
@@ -260,10 +254,8 @@ impl Service {
     pub async fn create_network(&self, caller: &Caller, name: Name) -> Result<NetworkId, Error> {
         require_instance_admin(caller)?;
         let id = NetworkId::new();
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 tx.insert_network(id, name.as_str(), now_us()).await?;
                 let mut entry = audit(caller, "network.create", "network");
                 entry.object_id = Some(id.0);
@@ -282,10 +274,8 @@ impl Service {
         team: TeamId,
     ) -> Result<(), Error> {
         require_instance_admin(caller)?;
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 if !tx.network_exists(network).await? {
                     return Err(Error::NotFound);
                 }
@@ -313,10 +303,8 @@ impl Service {
         user: UserId,
         role: TeamRole,
     ) -> Result<(), Error> {
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 Self::require_team_admin(tx, caller, team).await?;
                 if !tx.user(user).await?.is_some_and(|u| u.active) {
                     return Err(Error::invalid("user", "unknown user"));
@@ -343,10 +331,8 @@ impl Service {
         team: TeamId,
         user: UserId,
     ) -> Result<(), Error> {
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 Self::require_team_admin(tx, caller, team).await?;
                 let mut events = Self::leave_inboxes(tx, caller, user, Some(team)).await?;
                 if !tx.delete_team_member(team, user).await? {

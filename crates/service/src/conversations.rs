@@ -142,10 +142,8 @@ impl Service {
             return Err(Error::invalid("from_inbox", "is also a recipient"));
         }
 
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 Self::check_users_addressable(tx, caller, &new.users).await?;
                 let mut all_inboxes = new.inboxes.clone();
                 all_inboxes.extend(new.from_inbox);
@@ -289,10 +287,8 @@ impl Service {
         id: ConversationId,
         body: MessageBody,
     ) -> Result<MessageId, Error> {
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 rules::check_participates(&tx.sources(id, caller.user).await?)?;
                 let message = MessageId::new();
                 let now = now_us();
@@ -319,10 +315,8 @@ impl Service {
         id: ConversationId,
         who: NewParticipant,
     ) -> Result<(), Error> {
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 rules::check_participates(&tx.sources(id, caller.user).await?)?;
                 let now = now_us();
                 let mut entry = read_entry(caller, "conversation.add_participant", id);
@@ -374,10 +368,8 @@ impl Service {
         view: ViewOf,
         archived: bool,
     ) -> Result<(), Error> {
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 let sources = tx.sources(id, caller.user).await?;
                 match view {
                     ViewOf::Inbox(inbox) => rules::check_may_archive_in_inbox(&sources, inbox)?,
@@ -415,10 +407,8 @@ impl Service {
         id: ConversationId,
         message: MessageId,
     ) -> Result<(), Error> {
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 rules::check_participates(&tx.sources(id, caller.user).await?)?;
                 let seq = tx.message_seq(id, message).await?.ok_or_else(|| {
                     Error::invalid("message", "not a message of this conversation")
@@ -522,10 +512,8 @@ impl Service {
             return Err(Error::invalid("body", "the file is empty"));
         }
         let result = {
-            let caller = caller.clone();
-            self.write(move |tx| {
+            self.write_as(caller, move |tx, caller| {
                 Box::pin(async move {
-                    let caller = &caller;
                     rules::check_participates(&tx.sources(id, caller.user).await?)?;
                     let (message, file) = (MessageId::new(), AttachmentId::new());
                     let now = now_us();

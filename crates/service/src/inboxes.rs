@@ -26,10 +26,8 @@ impl Service {
         description: Description,
         guidelines: Guidelines,
     ) -> Result<InboxId, Error> {
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 Self::require_team_admin(tx, caller, team).await?;
                 let id = InboxId::new();
                 let settings = InboxSettings {
@@ -74,10 +72,8 @@ impl Service {
         inbox: InboxId,
         changes: InboxChanges,
     ) -> Result<InboxRow, Error> {
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 let (current, _) = Self::managed_inbox(tx, caller, inbox).await?;
                 let settings = InboxSettings {
                     name: changes
@@ -151,10 +147,8 @@ impl Service {
         user: UserId,
         manager: bool,
     ) -> Result<(), Error> {
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 let (found, _) = Self::managed_inbox(tx, caller, inbox).await?;
                 if tx.team_role(found.team.id, user).await?.is_none()
                     || !tx.user(user).await?.is_some_and(|u| u.active)
@@ -188,10 +182,8 @@ impl Service {
         inbox: InboxId,
         user: UserId,
     ) -> Result<(), Error> {
-        let caller = caller.clone();
-        self.write(move |tx| {
+        self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                let caller = &caller;
                 let (found, _) = Self::managed_inbox(tx, caller, inbox).await?;
                 let events = Self::unlink(tx, caller, &found, user).await?;
                 if events.is_empty() {

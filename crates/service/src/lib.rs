@@ -146,6 +146,20 @@ impl Service {
         }
     }
 
+    /// [`Service::write`] for a change made by `caller`, who is handed to
+    /// the change alongside the transaction.
+    async fn write_as<T, F>(&self, caller: &Caller, body: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx, &'t Caller) -> BoxFuture<'t, Result<(T, Vec<Event>), Error>>
+            + Send
+            + 'static,
+    {
+        let caller = caller.clone();
+        self.write(move |tx| Box::pin(async move { body(tx, &caller).await }))
+            .await
+    }
+
     /// Records the use case's events in the event log, commits, and wakes
     /// this node's event pump. Events are written last, so that on
     /// PostgreSQL the lock that orders them (see `insert_event_log`) is
