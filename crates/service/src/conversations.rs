@@ -15,6 +15,7 @@ use careinbox_storage::{
 
 use crate::events::Event;
 use crate::{Caller, Service, audit};
+use serde_json::json;
 
 /// What `POST /api/v1/conversations` asks for, parsed.
 #[derive(Debug)]
@@ -416,7 +417,17 @@ impl Service {
                 tx.mark_read(id, caller.user, seq).await?;
                 tx.insert_audit(&read_entry(caller, "conversation.mark_read", id), now_us())
                     .await?;
-                let event = Event::new("read").conversation(id).user(caller.user);
+                // The reader's other screens update their badges from this.
+                let counts = tx.unread_counts(caller.user).await?;
+                let mut unread = json!({ "personal": 0, "inboxes": {} });
+                for (view, n) in counts {
+                    match view {
+                        Some(inbox) => unread["inboxes"][inbox.to_string()] = json!(n),
+                        None => unread["personal"] = json!(n),
+                    }
+                }
+                let mut event = Event::new("read").conversation(id).user(caller.user);
+                event.unread = Some(unread);
 
                 Ok(((), vec![event]))
             })

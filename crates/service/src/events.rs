@@ -18,6 +18,8 @@ pub struct Event {
     pub user: Option<UserId>,
     /// For `access_lost`: the conversations the user can no longer see.
     pub lost: Vec<ConversationId>,
+    /// For `read`: the user's unread counts per view afterwards (R14).
+    pub unread: Option<serde_json::Value>,
 }
 
 impl Event {
@@ -28,6 +30,7 @@ impl Event {
             inbox: None,
             user: None,
             lost: Vec::new(),
+            unread: None,
         }
     }
 
@@ -70,6 +73,9 @@ impl Event {
         }
         if let Some(u) = self.user {
             data["user"] = json!(u);
+        }
+        if let Some(unread) = &self.unread {
+            data["unread"] = unread.clone();
         }
         if !self.lost.is_empty() {
             // A removal at scale loses many conversations; the ids of a few

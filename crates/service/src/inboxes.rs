@@ -8,6 +8,9 @@ use careinbox_storage::{DirectoryUser, InboxMemberRow, InboxRow, InboxSettings, 
 use crate::events::Event;
 use crate::{Caller, Service, audit};
 
+/// At most this many `participants_changed` events for one removal (R6).
+const PARTICIPANT_EVENTS: usize = 1000;
+
 /// Changes to an inbox's settings; `None` leaves a setting as it is.
 #[derive(Debug, Default)]
 pub struct InboxChanges {
@@ -252,9 +255,20 @@ impl Service {
         let membership = Event::new("inbox_membership_changed")
             .inbox(inbox.id)
             .user(user);
+        // The other participants' screens follow the change too, up to a
+        // bound: past it, a removal at scale would write an event per
+        // conversation for a change their lists show on the next load.
+        let mut events: Vec<Event> = if lost.len() <= PARTICIPANT_EVENTS {
+            lost.iter()
+                .map(|c| Event::new("participants_changed").conversation(*c))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut access_lost = Event::new("access_lost").inbox(inbox.id).user(user);
         access_lost.lost = lost;
-        Ok(vec![membership, access_lost])
+        events.extend([membership, access_lost]);
+        Ok(events)
     }
 
     /// The inbox, if the caller may change it (R12).

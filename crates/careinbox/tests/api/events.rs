@@ -195,3 +195,50 @@ async fn the_web_session_cookie_opens_the_stream_but_no_other_api_call() {
         "nothing was started"
     );
 }
+
+#[tokio::test]
+async fn r14_moving_the_read_position_streams_the_new_unread_counts() {
+    let s = Scenario::build().await;
+    let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
+    s.start(&s.iris, &[], &[&s.assistenten]).await;
+    let stream = crate::support::EventStream::open(&s, &s.daan).await;
+
+    s.put(
+        &format!("/api/v1/conversations/{}/read", c.id),
+        s.daan.auth(),
+        serde_json::json!({ "message": c.message }),
+    )
+    .await
+    .expect_status(204);
+
+    let text = stream.wait_for("event: read", 1).await;
+    let data = text
+        .split("event: read\n")
+        .nth(1)
+        .and_then(|rest| rest.lines().find_map(|l| l.strip_prefix("data: ")))
+        .expect("the read event's data");
+    let data: serde_json::Value = serde_json::from_str(data).expect("json");
+    assert_eq!(
+        data["unread"]["inboxes"][&s.assistenten], 1,
+        "one of two is read: {data}"
+    );
+    assert_eq!(data["unread"]["personal"], 0, "{data}");
+}
+
+#[tokio::test]
+async fn r6_other_participants_hear_that_the_participants_changed() {
+    let s = Scenario::build().await;
+    let c = s.start(&s.iris, &[], &[&s.assistenten]).await;
+    let iris = crate::support::EventStream::open(&s, &s.iris).await;
+
+    s.remove_inbox_member(&s.carla, &s.assistenten, &s.eva.id)
+        .await
+        .expect_status(204);
+
+    let text = iris.wait_for("event: participants_changed", 1).await;
+    assert!(text.contains(&c.id), "{text}");
+    assert!(
+        !text.contains("event: access_lost"),
+        "access_lost is for Eva only: {text}"
+    );
+}
