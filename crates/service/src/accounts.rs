@@ -56,7 +56,11 @@ impl Service {
             password_hash: &hash,
             instance_admin: true,
         };
-        tx.insert_user(&user, now_us()).await?;
+        match tx.insert_user(&user, now_us()).await {
+            // Another node starting on the same empty database was first.
+            Err(Error::Conflict(careinbox_domain::Conflict::EmailTaken)) => return Ok(None),
+            result => result?,
+        }
         tx.commit().await?;
         Ok(generated)
     }
