@@ -29,8 +29,6 @@ pub enum Conflict {
     AlreadyMember,
     /// An account with this email address exists.
     EmailTaken,
-    /// The professional is not staff of the inbox's team (R12).
-    NotTeamStaff,
     /// The team is already part of the network.
     AlreadyInNetwork,
 }
@@ -45,7 +43,6 @@ impl Conflict {
             }
             Conflict::AlreadyMember => "already a member",
             Conflict::EmailTaken => "an account with this email address exists",
-            Conflict::NotTeamStaff => "only staff of the inbox's team can be members",
             Conflict::AlreadyInNetwork => "the team is already part of this network",
         }
     }

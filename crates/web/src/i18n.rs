@@ -583,10 +583,6 @@ impl Lang {
                 "Er bestaat al een account met dit e-mailadres.",
                 "An account with this email address exists.",
             ),
-            Conflict::NotTeamStaff => (
-                "Alleen medewerkers van het team kunnen lid van de inbox worden.",
-                "Only staff of the team can be members of the inbox.",
-            ),
             Conflict::AlreadyInNetwork => (
                 "Dit team hoort al bij dit netwerk.",
                 "This team is in the network already.",
