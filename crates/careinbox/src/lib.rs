@@ -42,6 +42,7 @@ impl Server {
             session_seconds: i64::from(args.session_hours) * 3600,
             max_page_size: args.max_page_size.max(1),
             max_streams_per_user: args.max_streams_per_user.max(1),
+            max_failed_logins: args.max_failed_logins,
             event_retention: Duration::from_secs(args.event_retention_hours.max(1) * 3600),
         };
         let service = Service::new(store, settings);

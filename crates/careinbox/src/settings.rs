@@ -66,6 +66,11 @@ pub struct ServeArgs {
     #[arg(long, env = "CAREINBOX_RATE_LIMIT", default_value_t = 600)]
     pub rate_limit_per_minute: u32,
 
+    /// Failed logins per email address and per IP address in 15 minutes
+    /// before further attempts get 429 (0 lifts the limit).
+    #[arg(long, env = "CAREINBOX_MAX_FAILED_LOGINS", default_value_t = 10)]
+    pub max_failed_logins: u32,
+
     /// How long a login session lasts, in hours.
     #[arg(long, env = "CAREINBOX_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: u32,
@@ -98,6 +103,7 @@ impl ServeArgs {
             max_page_size: 100,
             rate_limit_per_minute: 0,
             session_hours: 12,
+            max_failed_logins: 10,
             max_streams_per_user: 10,
             heartbeat_seconds: 15,
             event_retention_hours: 24,

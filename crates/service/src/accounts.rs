@@ -84,6 +84,11 @@ impl Service {
         ip: Option<String>,
     ) -> Result<(String, i64), Error> {
         let email = Email::parse(email).map_err(|_| Error::Unauthenticated)?;
+        let mut keys = vec![format!("email:{}", email.as_str())];
+        keys.extend(ip.as_ref().map(|ip| format!("ip:{ip}")));
+        if self.logins.blocked(&keys) {
+            return Err(Error::RateLimited);
+        }
         let mut tx = self.store.read().await?;
         let account = tx.credentials(email.as_str()).await?;
         drop(tx);
@@ -117,6 +122,9 @@ impl Service {
                 })
             })
             .await?;
+        if opened.is_none() {
+            self.logins.failed(&keys);
+        }
         opened.ok_or(Error::Unauthenticated)
     }
 

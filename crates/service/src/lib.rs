@@ -9,6 +9,7 @@ pub mod events;
 mod inboxes;
 mod password;
 pub mod realtime;
+mod throttle;
 mod writer;
 
 use careinbox_domain::{Error, UserId};
@@ -44,6 +45,9 @@ pub struct Settings {
     pub max_streams_per_user: usize,
     /// How long the event log keeps events for reconnecting streams.
     pub event_retention: Duration,
+    /// Failed logins per email address and per client address in 15
+    /// minutes before further attempts are refused; 0 lifts the limit.
+    pub max_failed_logins: u32,
 }
 
 impl Default for Settings {
@@ -53,6 +57,7 @@ impl Default for Settings {
             max_page_size: 100,
             max_streams_per_user: 10,
             event_retention: Duration::from_secs(24 * 3600),
+            max_failed_logins: 10,
         }
     }
 }
@@ -65,6 +70,7 @@ pub struct Service {
     hub: Arc<realtime::Hub>,
     /// The group-commit writer, on SQLite.
     writer: Option<writer::Writer>,
+    logins: Arc<throttle::LoginThrottle>,
 }
 
 impl Service {
@@ -73,11 +79,13 @@ impl Service {
         let writer = store
             .single_writer()
             .then(|| writer::Writer::start(store.clone(), hub.clone()));
+        let logins = Arc::new(throttle::LoginThrottle::new(settings.max_failed_logins));
         Service {
             store,
             settings,
             hub,
             writer,
+            logins,
         }
     }
 

@@ -446,3 +446,33 @@ async fn too_many_requests_are_429() {
     );
     assert_eq!(replies.last().unwrap().status, 429);
 }
+
+#[tokio::test]
+async fn repeated_failed_logins_are_429_even_with_the_right_password() {
+    let app = crate::support::TestApp::spawn_with(|args| args.max_failed_logins = 2).await;
+    let admin = app.admin().await;
+    let anna = app
+        .create_person(&admin, "anna@inlog.test", "Anna", "huisarts")
+        .await;
+    let attempt = |password: &'static str| {
+        let body = serde_json::json!({"email": "anna@inlog.test", "password": password});
+        let app = app.api();
+        async move {
+            app.post("/api/v1/auth/login", None, body)
+                .await
+                .status
+                .as_u16()
+        }
+    };
+
+    let first = attempt("fout-wachtwoord-1").await;
+    let second = attempt("fout-wachtwoord-2").await;
+    let then = attempt(crate::support::PASSWORD).await;
+
+    assert_eq!((first, second), (401, 401));
+    assert_eq!(
+        then, 429,
+        "the right password after the limit is refused too"
+    );
+    assert!(!anna.token.is_empty());
+}
