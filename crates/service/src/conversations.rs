@@ -145,11 +145,11 @@ impl Service {
 
         self.write_as(caller, move |tx, caller| {
             Box::pin(async move {
-                Self::check_users_addressable(tx, caller, &new.users).await?;
+                let reachable = tx.reachable_teams(caller.user).await?;
+                Self::check_users_addressable(tx, &reachable, &new.users).await?;
                 let mut all_inboxes = new.inboxes.clone();
                 all_inboxes.extend(new.from_inbox);
                 let rows = tx.inboxes(&all_inboxes).await?;
-                let reachable = tx.reachable_teams(caller.user).await?;
                 let teams: Vec<TeamId> = new
                     .inboxes
                     .iter()
@@ -323,7 +323,8 @@ impl Service {
                 let mut entry = read_entry(caller, "conversation.add_participant", id);
                 let target = match who {
                     NewParticipant::User(user) => {
-                        Self::check_users_addressable(tx, caller, &[user]).await?;
+                        let reachable = tx.reachable_teams(caller.user).await?;
+                        Self::check_users_addressable(tx, &reachable, &[user]).await?;
                         rules::check_not_participant(&tx.sources(id, user).await?)?;
                         tx.insert_participation(id, user, Source::Direct, now)
                             .await?;
@@ -584,17 +585,16 @@ impl Service {
         Ok(file)
     }
 
-    /// R2: each user is an active account in a team the caller may address.
-    /// Unknown and unreachable users get the same answer.
+    /// R2: each user is an active account in a team the caller may address
+    /// (`reachable`). Unknown and unreachable users get the same answer.
     async fn check_users_addressable(
         tx: &mut Tx,
-        caller: &Caller,
+        reachable: &HashSet<TeamId>,
         users: &[UserId],
     ) -> Result<(), Error> {
         if users.is_empty() {
             return Ok(());
         }
-        let reachable = tx.reachable_teams(caller.user).await?;
         let addressable: HashSet<UserId> = tx
             .teams_of_users(users)
             .await?

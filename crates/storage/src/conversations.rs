@@ -451,7 +451,6 @@ impl Tx {
                             actor: person(a, an),
                             target_user: person(tu, tun),
                             target_inbox: inbox(ti, tin),
-                            inbox: None,
                         },
                     };
                     TimelineRow { seq, at, kind }

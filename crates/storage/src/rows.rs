@@ -164,8 +164,8 @@ pub enum TimelineKind {
         event: String,
         actor: Option<PersonRef>,
         target_user: Option<PersonRef>,
+        /// The inbox added (`inbox_added`), or left (`member_removed`).
         target_inbox: Option<InboxRef>,
-        inbox: Option<InboxRef>,
     },
 }
 
