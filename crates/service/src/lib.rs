@@ -13,7 +13,7 @@ mod throttle;
 mod writer;
 
 use careinbox_domain::{Error, UserId};
-use careinbox_storage::{AuditEntry, Store, Tx, now_us};
+use careinbox_storage::{AuditEntry, Durability, Store, Tx, now_us};
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
@@ -137,16 +137,27 @@ impl Service {
             + Send
             + 'static,
     {
+        self.write_with(Durability::Flushed, body).await
+    }
+
+    /// [`Service::write`] with the given durability.
+    async fn write_with<T, F>(&self, durability: Durability, body: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<(T, Vec<Event>), Error>>
+            + Send
+            + 'static,
+    {
         match &self.writer {
             Some(writer) => {
                 let (done, answer) = tokio::sync::oneshot::channel();
-                writer.submit(writer::job(body, done)).await?;
+                writer.submit(writer::job(body, durability, done)).await?;
                 answer
                     .await
                     .map_err(|_| Error::Internal("the change was lost".into()))?
             }
             None => {
-                let mut tx = self.store.write().await?;
+                let mut tx = self.store.write_with(durability).await?;
                 let (value, events) = body(&mut tx).await?;
                 self.commit(tx, events).await?;
                 Ok(value)
@@ -185,9 +196,14 @@ impl Service {
     }
 
     /// Records a read of conversation content (R16) in its own short
-    /// transaction, after the read succeeded and before it is answered.
+    /// transaction, after the read succeeded and before it is answered. The
+    /// entry is committed before the answer leaves; it reaches the disk
+    /// within `writer::FLUSH_WITHIN` (SQLite) or the WAL writer's delay
+    /// (PostgreSQL), not before: a read changes nothing a crash could lose
+    /// but its record, and waiting for the disk on every read would make
+    /// reading as slow as the disk.
     async fn audit_read(&self, entry: AuditEntry) -> Result<(), Error> {
-        self.write(move |tx| {
+        self.write_with(Durability::Deferred, move |tx| {
             Box::pin(async move {
                 tx.insert_audit(&entry, now_us()).await?;
                 Ok(((), vec![]))

@@ -6,8 +6,7 @@ use careinbox_domain::{Conflict, Error, NetworkId, TeamId, TeamRole, UserId};
 use uuid::Uuid;
 
 use crate::{
-    DirectoryUser, SessionUser, StaffRow, TeamMembership, TeamRef, Tx, UserRow, db, on_conn,
-    unique_is,
+    DirectoryUser, SessionUser, StaffRow, TeamMembership, TeamRef, Tx, UserRow, db, unique_is,
 };
 
 /// The teams a user may address (R2): their own teams and every team that
@@ -44,7 +43,8 @@ impl Tx {
         let sql = "INSERT INTO users
             (id, email, name, profession, password_hash, instance_admin, active, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7)";
-        let result = on_conn!(self, c => sqlx::query(sql)
+        let result = self
+            .query(sql)
             .bind(user.id.0)
             .bind(user.email)
             .bind(user.name)
@@ -52,21 +52,20 @@ impl Tx {
             .bind(user.password_hash)
             .bind(user.instance_admin)
             .bind(now)
-            .execute(c)
+            .execute()
             .await
-            .map(drop));
+            .map(drop);
         result.map_err(unique_is(Conflict::EmailTaken))
     }
 
     pub async fn count_users(&mut self) -> Result<i64, Error> {
         let sql = "SELECT COUNT(*) FROM users";
-        on_conn!(self, c => sqlx::query_scalar(sql).fetch_one(c).await).map_err(db)
+        self.query(sql).scalar().await.map_err(db)
     }
 
     pub async fn instance_admins(&mut self) -> Result<Vec<UserId>, Error> {
         let sql = "SELECT id FROM users WHERE instance_admin AND active ORDER BY created_at";
-        let rows: Vec<Uuid> =
-            on_conn!(self, c => sqlx::query_scalar(sql).fetch_all(c).await).map_err(db)?;
+        let rows: Vec<Uuid> = self.query(sql).scalars().await.map_err(db)?;
         Ok(rows.into_iter().map(UserId).collect())
     }
 
@@ -76,18 +75,24 @@ impl Tx {
         email: &str,
     ) -> Result<Option<(UserId, String, bool)>, Error> {
         let sql = "SELECT id, password_hash, active FROM users WHERE email = $1";
-        let row: Option<(Uuid, String, bool)> =
-            on_conn!(self, c => sqlx::query_as(sql).bind(email).fetch_optional(c).await)
-                .map_err(db)?;
+        let row: Option<(Uuid, String, bool)> = self
+            .query(sql)
+            .bind(email)
+            .fetch_optional()
+            .await
+            .map_err(db)?;
         Ok(row.map(|(id, hash, active)| (UserId(id), hash, active)))
     }
 
     /// The active account with this (lower-cased) email.
     pub async fn user_by_email(&mut self, email: &str) -> Result<Option<UserRow>, Error> {
         let sql = "SELECT id FROM users WHERE email = $1 AND active";
-        let id: Option<Uuid> =
-            on_conn!(self, c => sqlx::query_scalar(sql).bind(email).fetch_optional(c).await)
-                .map_err(db)?;
+        let id: Option<Uuid> = self
+            .query(sql)
+            .bind(email)
+            .scalar_optional()
+            .await
+            .map_err(db)?;
         match id {
             Some(id) => self.user(UserId(id)).await,
             None => Ok(None),
@@ -97,9 +102,12 @@ impl Tx {
     pub async fn user(&mut self, id: UserId) -> Result<Option<UserRow>, Error> {
         let sql = "SELECT id, email, name, profession, instance_admin, active
             FROM users WHERE id = $1";
-        let row: Option<(Uuid, String, String, String, bool, bool)> =
-            on_conn!(self, c => sqlx::query_as(sql).bind(id.0).fetch_optional(c).await)
-                .map_err(db)?;
+        let row: Option<(Uuid, String, String, String, bool, bool)> = self
+            .query(sql)
+            .bind(id.0)
+            .fetch_optional()
+            .await
+            .map_err(db)?;
         Ok(row.map(
             |(id, email, name, profession, instance_admin, active)| UserRow {
                 id: UserId(id),
@@ -126,14 +134,11 @@ impl Tx {
              WHERE u.active AND u.id IN ({})",
             crate::placeholders(1, ids.len())
         );
-        let rows: Vec<(Uuid, Option<Uuid>)> = on_conn!(self, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-            for id in ids {
-                q = q.bind(id.0);
-            }
-            q.fetch_all(c).await
-        })
-        .map_err(db)?;
+        let mut q = self.query(&sql);
+        for id in ids {
+            q = q.bind(id.0);
+        }
+        let rows: Vec<(Uuid, Option<Uuid>)> = q.fetch_all().await.map_err(db)?;
         Ok(rows
             .into_iter()
             .map(|(u, t)| (UserId(u), t.map(TeamId)))
@@ -142,7 +147,7 @@ impl Tx {
 
     pub async fn deactivate_user(&mut self, id: UserId) -> Result<bool, Error> {
         let sql = "UPDATE users SET active = FALSE WHERE id = $1 AND active";
-        let done = on_conn!(self, c => sqlx::query(sql).bind(id.0).execute(c).await.map(|r| r.rows_affected())).map_err(db)?;
+        let done = self.query(sql).bind(id.0).execute().await.map_err(db)?;
         Ok(done == 1)
     }
 
@@ -155,21 +160,24 @@ impl Tx {
     ) -> Result<(), Error> {
         let sql = "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
             VALUES ($1, $2, $3, $4)";
-        on_conn!(self, c => sqlx::query(sql)
+        self.query(sql)
             .bind(token_hash)
             .bind(user.0)
             .bind(now)
             .bind(expires)
-            .execute(c)
-            .await.map(|r| r.rows_affected()))
-        .map(drop)
-        .map_err(db)
+            .execute()
+            .await
+            .map(drop)
+            .map_err(db)
     }
 
     /// The active account behind an unexpired session token.
     pub async fn delete_session(&mut self, token_hash: &[u8]) -> Result<(), Error> {
         let sql = "DELETE FROM sessions WHERE token_hash = $1";
-        on_conn!(self, c => sqlx::query(sql).bind(token_hash).execute(c).await.map(|r| r.rows_affected()))
+        self.query(sql)
+            .bind(token_hash)
+            .execute()
+            .await
             .map(drop)
             .map_err(db)
     }
@@ -177,23 +185,35 @@ impl Tx {
     /// Ends every session of `user`, and expired sessions of anyone.
     pub async fn delete_sessions_of(&mut self, user: UserId, now: i64) -> Result<(), Error> {
         let sql = "DELETE FROM sessions WHERE user_id = $1 OR expires_at <= $2";
-        on_conn!(self, c => sqlx::query(sql).bind(user.0).bind(now).execute(c).await.map(|r| r.rows_affected()))
+        self.query(sql)
+            .bind(user.0)
+            .bind(now)
+            .execute()
+            .await
             .map(drop)
             .map_err(db)
     }
 
     pub async fn insert_team(&mut self, id: TeamId, name: &str, now: i64) -> Result<(), Error> {
         let sql = "INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3)";
-        on_conn!(self, c => sqlx::query(sql).bind(id.0).bind(name).bind(now).execute(c).await.map(|r| r.rows_affected()))
+        self.query(sql)
+            .bind(id.0)
+            .bind(name)
+            .bind(now)
+            .execute()
+            .await
             .map(drop)
             .map_err(db)
     }
 
     pub async fn team(&mut self, id: TeamId) -> Result<Option<TeamRef>, Error> {
         let sql = "SELECT id, name FROM teams WHERE id = $1";
-        let row: Option<(Uuid, String)> =
-            on_conn!(self, c => sqlx::query_as(sql).bind(id.0).fetch_optional(c).await)
-                .map_err(db)?;
+        let row: Option<(Uuid, String)> = self
+            .query(sql)
+            .bind(id.0)
+            .fetch_optional()
+            .await
+            .map_err(db)?;
         Ok(row.map(|(id, name)| TeamRef {
             id: TeamId(id),
             name,
@@ -207,15 +227,19 @@ impl Tx {
         now: i64,
     ) -> Result<(), Error> {
         let sql = "INSERT INTO networks (id, name, created_at) VALUES ($1, $2, $3)";
-        on_conn!(self, c => sqlx::query(sql).bind(id.0).bind(name).bind(now).execute(c).await.map(|r| r.rows_affected()))
+        self.query(sql)
+            .bind(id.0)
+            .bind(name)
+            .bind(now)
+            .execute()
+            .await
             .map(drop)
             .map_err(db)
     }
 
     pub async fn network_exists(&mut self, id: NetworkId) -> Result<bool, Error> {
         let sql = "SELECT COUNT(*) FROM networks WHERE id = $1";
-        let n: i64 = on_conn!(self, c => sqlx::query_scalar(sql).bind(id.0).fetch_one(c).await)
-            .map_err(db)?;
+        let n: i64 = self.query(sql).bind(id.0).scalar().await.map_err(db)?;
         Ok(n > 0)
     }
 
@@ -225,12 +249,13 @@ impl Tx {
         team: TeamId,
     ) -> Result<(), Error> {
         let sql = "INSERT INTO network_teams (network_id, team_id) VALUES ($1, $2)";
-        let result = on_conn!(self, c => sqlx::query(sql)
+        let result = self
+            .query(sql)
             .bind(network.0)
             .bind(team.0)
-            .execute(c)
+            .execute()
             .await
-            .map(drop));
+            .map(drop);
         result.map_err(unique_is(Conflict::AlreadyInNetwork))
     }
 
@@ -240,12 +265,13 @@ impl Tx {
         user: UserId,
     ) -> Result<Option<TeamRole>, Error> {
         let sql = "SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2";
-        let row: Option<String> = on_conn!(self, c => sqlx::query_scalar(sql)
+        let row: Option<String> = self
+            .query(sql)
             .bind(team.0)
             .bind(user.0)
-            .fetch_optional(c)
-            .await)
-        .map_err(db)?;
+            .scalar_optional()
+            .await
+            .map_err(db)?;
         Ok(row.as_deref().map(role))
     }
 
@@ -256,19 +282,25 @@ impl Tx {
         role: TeamRole,
     ) -> Result<(), Error> {
         let sql = "INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3)";
-        let result = on_conn!(self, c => sqlx::query(sql)
+        let result = self
+            .query(sql)
             .bind(team.0)
             .bind(user.0)
             .bind(role.as_str())
-            .execute(c)
+            .execute()
             .await
-            .map(drop));
+            .map(drop);
         result.map_err(unique_is(Conflict::AlreadyMember))
     }
 
     pub async fn delete_team_member(&mut self, team: TeamId, user: UserId) -> Result<bool, Error> {
         let sql = "DELETE FROM team_members WHERE team_id = $1 AND user_id = $2";
-        let done = on_conn!(self, c => sqlx::query(sql).bind(team.0).bind(user.0).execute(c).await.map(|r| r.rows_affected()))
+        let done = self
+            .query(sql)
+            .bind(team.0)
+            .bind(user.0)
+            .execute()
+            .await
             .map_err(db)?;
         Ok(done == 1)
     }
@@ -278,7 +310,7 @@ impl Tx {
             JOIN users u ON u.id = tm.user_id
             WHERE tm.team_id = $1 AND u.active ORDER BY u.name, u.id";
         let rows: Vec<(Uuid, String, String, String)> =
-            on_conn!(self, c => sqlx::query_as(sql).bind(team.0).fetch_all(c).await).map_err(db)?;
+            self.query(sql).bind(team.0).fetch_all().await.map_err(db)?;
         Ok(rows
             .into_iter()
             .map(|(id, name, profession, r)| StaffRow {
@@ -294,7 +326,7 @@ impl Tx {
         let sql = "SELECT t.id, t.name, tm.role FROM team_members tm
             JOIN teams t ON t.id = tm.team_id WHERE tm.user_id = $1 ORDER BY t.name, t.id";
         let rows: Vec<(Uuid, String, String)> =
-            on_conn!(self, c => sqlx::query_as(sql).bind(user.0).fetch_all(c).await).map_err(db)?;
+            self.query(sql).bind(user.0).fetch_all().await.map_err(db)?;
         Ok(rows
             .into_iter()
             .map(|(id, name, r)| TeamMembership {
@@ -309,9 +341,12 @@ impl Tx {
 
     /// R2: the teams `user` may address.
     pub async fn reachable_teams(&mut self, user: UserId) -> Result<HashSet<TeamId>, Error> {
-        let rows: Vec<Uuid> =
-            on_conn!(self, c => sqlx::query_scalar(REACHABLE_TEAMS).bind(user.0).fetch_all(c).await)
-                .map_err(db)?;
+        let rows: Vec<Uuid> = self
+            .query(REACHABLE_TEAMS)
+            .bind(user.0)
+            .scalars()
+            .await
+            .map_err(db)?;
         Ok(rows.into_iter().map(TeamId).collect())
     }
 
@@ -333,13 +368,13 @@ impl Tx {
              ORDER BY u.name, u.id, t.name
              LIMIT $3"
         );
-        let rows: Vec<(Uuid, String, String, Uuid, String)> =
-            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let rows: Vec<(Uuid, String, String, Uuid, String)> = self
+            .query(&sql)
             .bind(user.0)
             .bind(pattern)
             .bind(limit)
-            .fetch_all(c)
-            .await)
+            .fetch_all()
+            .await
             .map_err(db)?;
         let mut out: Vec<DirectoryUser> = Vec::new();
         for (id, name, profession, team_id, team_name) in rows {
@@ -375,16 +410,18 @@ impl crate::Store {
         now: i64,
     ) -> Result<Option<SessionUser>, Error> {
         let row: Option<(Uuid, bool)> = match self {
-            crate::Store::Sqlite { read, .. } => {
-                let q = sqlx::query_as(SESSION_USER).bind(token_hash).bind(now);
-                q.fetch_optional(read).await
+            crate::Store::Sqlite(_) => {
+                let mut tx = self.read().await?;
+                let q = tx.query(SESSION_USER).bind(token_hash).bind(now);
+                q.fetch_optional().await?
             }
-            crate::Store::Postgres(pool) => {
-                let q = sqlx::query_as(SESSION_USER).bind(token_hash).bind(now);
-                q.fetch_optional(pool).await
-            }
-        }
-        .map_err(db)?;
+            crate::Store::Postgres(pool) => sqlx::query_as(SESSION_USER)
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(pool)
+                .await
+                .map_err(Error::internal)?,
+        };
         Ok(row.map(|(id, instance_admin)| SessionUser {
             user: UserId(id),
             instance_admin,

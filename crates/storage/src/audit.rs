@@ -3,14 +3,14 @@
 use careinbox_domain::{ConversationId, Error, InboxId, TeamId, UserId};
 use uuid::Uuid;
 
-use crate::{AuditEntry, AuditRow, Tx, db, on_conn};
+use crate::{AuditEntry, AuditRow, Tx, db};
 
 impl Tx {
     pub async fn insert_audit(&mut self, entry: &AuditEntry, now: i64) -> Result<(), Error> {
         let sql = "INSERT INTO audit_log (at, actor_id, action, object_type, object_id, team_id,
               inbox_id, conversation_id, subject_user, ip, outcome)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-        on_conn!(self, c => sqlx::query(sql)
+        self.query(sql)
             .bind(now)
             .bind(entry.actor.map(|u| u.0))
             .bind(entry.action)
@@ -22,10 +22,10 @@ impl Tx {
             .bind(entry.subject_user.map(|u| u.0))
             .bind(entry.ip.as_deref())
             .bind(entry.outcome)
-            .execute(c)
-            .await.map(|r| r.rows_affected()))
-        .map(drop)
-        .map_err(db)
+            .execute()
+            .await
+            .map(drop)
+            .map_err(db)
     }
 
     /// Audit entries about `team`: its staff, its inboxes, and conversations
@@ -59,13 +59,14 @@ impl Tx {
             Option<String>,
             String,
         );
-        let rows: Vec<Row> = on_conn!(self, c => sqlx::query_as(sql)
+        let rows: Vec<Row> = self
+            .query(sql)
             .bind(team.0)
             .bind(before_seq)
             .bind(limit)
-            .fetch_all(c)
-            .await)
-        .map_err(db)?;
+            .fetch_all()
+            .await
+            .map_err(db)?;
         Ok(rows
             .into_iter()
             .map(
@@ -125,16 +126,10 @@ mod tests {
         tx.commit().await.expect("committed");
         let update = "UPDATE audit_log SET outcome = 'success'";
         let delete = "DELETE FROM audit_log";
-        match store {
-            Store::Sqlite { write, .. } => (
-                sqlx::query(update).execute(write).await.is_err(),
-                sqlx::query(delete).execute(write).await.is_err(),
-            ),
-            Store::Postgres(pool) => (
-                sqlx::query(update).execute(pool).await.is_err(),
-                sqlx::query(delete).execute(pool).await.is_err(),
-            ),
-        }
+        let mut tx = store.write().await.expect("a transaction");
+        let update_refused = tx.query(update).execute().await.is_err();
+        let delete_refused = tx.query(delete).execute().await.is_err();
+        (update_refused, delete_refused)
     }
 
     #[tokio::test]

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     AttachmentMeta, AttachmentRow, ConversationRow, InboxRef, ParticipantRow, PartyInbox,
-    PersonRef, TeamRef, TimelineKind, TimelineRow, Tx, ViewRow, db, on_conn, unique_is,
+    PersonRef, TeamRef, TimelineKind, TimelineRow, Tx, ViewRow, db, unique_is,
 };
 
 /// A view row as queried: the conversation's columns, then the read
@@ -58,15 +58,15 @@ impl Tx {
         let sql = "INSERT INTO conversations
             (id, subject, started_by, created_at, last_message_seq, last_message_at)
             VALUES ($1, $2, $3, $4, 0, $4)";
-        on_conn!(self, c => sqlx::query(sql)
+        self.query(sql)
             .bind(id.0)
             .bind(subject)
             .bind(started_by.0)
             .bind(now)
-            .execute(c)
-            .await.map(|r| r.rows_affected()))
-        .map(drop)
-        .map_err(db)
+            .execute()
+            .await
+            .map(drop)
+            .map_err(db)
     }
 
     pub async fn conversation(
@@ -77,11 +77,11 @@ impl Tx {
             "SELECT {CONVERSATION_COLUMNS} FROM conversations c
              JOIN users u ON u.id = c.started_by WHERE c.id = $1"
         );
-        let row: Option<ConversationTuple> =
-            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let row: Option<ConversationTuple> = self
+            .query(&sql)
             .bind(id.0)
-            .fetch_optional(c)
-            .await)
+            .fetch_optional()
+            .await
             .map_err(db)?;
         Ok(row.map(conversation_row))
     }
@@ -106,21 +106,29 @@ impl Tx {
         let spread = "UPDATE participations SET last_message_seq = $2, archived = FALSE,
               last_read_seq = CASE WHEN user_id = $3 THEN $2 ELSE last_read_seq END
             WHERE conversation_id = $1";
-        on_conn!(self, c => {
-            let seq: i64 = sqlx::query_scalar(append)
-                .bind(conversation.0)
-                .bind(id.0)
-                .bind(author.0)
-                .bind(on_behalf_of.map(|i| i.0))
-                .bind(body)
-                .bind(now)
-                .fetch_one(&mut *c)
-                .await?;
-            sqlx::query(bump).bind(conversation.0).bind(seq).bind(now).execute(&mut *c).await.map(|r| r.rows_affected())?;
-            sqlx::query(spread).bind(conversation.0).bind(seq).bind(author.0).execute(&mut *c).await.map(|r| r.rows_affected())?;
-            Ok::<_, sqlx::Error>(seq)
-        })
-        .map_err(db)
+        let seq: i64 = self
+            .query(append)
+            .bind(conversation.0)
+            .bind(id.0)
+            .bind(author.0)
+            .bind(on_behalf_of.map(|i| i.0))
+            .bind(body)
+            .bind(now)
+            .scalar()
+            .await?;
+        self.query(bump)
+            .bind(conversation.0)
+            .bind(seq)
+            .bind(now)
+            .execute()
+            .await?;
+        self.query(spread)
+            .bind(conversation.0)
+            .bind(seq)
+            .bind(author.0)
+            .execute()
+            .await?;
+        Ok(seq)
     }
 
     /// Appends a system event ("Carla added POH Somatiek"). Events do not
@@ -140,16 +148,16 @@ impl Tx {
             Target::User(u) => (Some(u.0), None),
             Target::Inbox(i) => (None, Some(i.0)),
         };
-        on_conn!(self, c => sqlx::query_scalar(sql)
+        self.query(sql)
             .bind(conversation.0)
             .bind(actor.map(|a| a.0))
             .bind(event)
             .bind(user)
             .bind(inbox)
             .bind(now)
-            .fetch_one(c)
-            .await)
-        .map_err(db)
+            .scalar()
+            .await
+            .map_err(db)
     }
 
     /// Makes `inbox` a party of the conversation; R8 refuses a second time.
@@ -162,14 +170,15 @@ impl Tx {
     ) -> Result<(), Error> {
         let sql = "INSERT INTO conversation_inboxes (conversation_id, inbox_id, added_by, added_at)
             VALUES ($1, $2, $3, $4)";
-        let result = on_conn!(self, c => sqlx::query(sql)
+        let result = self
+            .query(sql)
             .bind(conversation.0)
             .bind(inbox.0)
             .bind(added_by.0)
             .bind(now)
-            .execute(c)
+            .execute()
             .await
-            .map(drop));
+            .map(drop);
         result.map_err(unique_is(Conflict::InboxAlreadyParty))
     }
 
@@ -188,14 +197,15 @@ impl Tx {
               COALESCE((SELECT MAX(p.last_read_seq) FROM participations p
                         WHERE p.conversation_id = c.id AND p.user_id = $2), 0)
             FROM conversations c WHERE c.id = $1";
-        let result = on_conn!(self, c => sqlx::query(sql)
+        let result = self
+            .query(sql)
             .bind(conversation.0)
             .bind(user.0)
             .bind(source.inbox().map(|i| i.0))
             .bind(now)
-            .execute(c)
+            .execute()
             .await
-            .map(drop));
+            .map(drop);
         result.map_err(unique_is(Conflict::AlreadyParticipant))
     }
 
@@ -215,13 +225,14 @@ impl Tx {
             FROM inbox_members m JOIN conversations c ON c.id = $1
             WHERE m.inbox_id = $2
             RETURNING user_id";
-        let rows: Vec<Uuid> = on_conn!(self, c => sqlx::query_scalar(sql)
+        let rows: Vec<Uuid> = self
+            .query(sql)
             .bind(conversation.0)
             .bind(inbox.0)
             .bind(now)
-            .fetch_all(c)
-            .await)
-        .map_err(db)?;
+            .scalars()
+            .await
+            .map_err(db)?;
         Ok(rows.into_iter().map(UserId).collect())
     }
 
@@ -234,12 +245,13 @@ impl Tx {
     ) -> Result<Vec<Source>, Error> {
         let sql =
             "SELECT via_inbox FROM participations WHERE conversation_id = $1 AND user_id = $2";
-        let rows: Vec<Option<Uuid>> = on_conn!(self, c => sqlx::query_scalar(sql)
+        let rows: Vec<Option<Uuid>> = self
+            .query(sql)
             .bind(conversation.0)
             .bind(user.0)
-            .fetch_all(c)
-            .await)
-        .map_err(db)?;
+            .scalars()
+            .await
+            .map_err(db)?;
         Ok(rows
             .into_iter()
             .map(|via| via.map_or(Source::Direct, |i| Source::Via(InboxId(i))))
@@ -253,9 +265,12 @@ impl Tx {
         let sql = "SELECT i.id, i.name, t.id, t.name FROM conversation_inboxes ci
             JOIN inboxes i ON i.id = ci.inbox_id JOIN teams t ON t.id = i.team_id
             WHERE ci.conversation_id = $1 ORDER BY ci.added_at, i.name";
-        let rows: Vec<(Uuid, String, Uuid, String)> =
-            on_conn!(self, c => sqlx::query_as(sql).bind(conversation.0).fetch_all(c).await)
-                .map_err(db)?;
+        let rows: Vec<(Uuid, String, Uuid, String)> = self
+            .query(sql)
+            .bind(conversation.0)
+            .fetch_all()
+            .await
+            .map_err(db)?;
         Ok(rows
             .into_iter()
             .map(|(id, name, team_id, team_name)| PartyInbox {
@@ -276,9 +291,12 @@ impl Tx {
         let sql = "SELECT u.id, u.name, u.profession, p.via_inbox FROM participations p
             JOIN users u ON u.id = p.user_id
             WHERE p.conversation_id = $1 ORDER BY u.name, u.id, p.added_at";
-        let rows: Vec<(Uuid, String, String, Option<Uuid>)> =
-            on_conn!(self, c => sqlx::query_as(sql).bind(conversation.0).fetch_all(c).await)
-                .map_err(db)?;
+        let rows: Vec<(Uuid, String, String, Option<Uuid>)> = self
+            .query(sql)
+            .bind(conversation.0)
+            .fetch_all()
+            .await
+            .map_err(db)?;
         Ok(rows
             .into_iter()
             .map(|(id, name, profession, via)| ParticipantRow {
@@ -307,14 +325,12 @@ impl Tx {
              FROM participations p JOIN users u ON u.id = p.user_id
              WHERE p.conversation_id IN ({list}) ORDER BY u.name, u.id"
         );
-        let rows: Vec<(Uuid, Uuid, String, String, Option<Uuid>)> = on_conn!(self, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(people.clone()));
-            for id in ids {
-                q = q.bind(id.0);
-            }
-            q.fetch_all(c).await
-        })
-        .map_err(db)?;
+        let mut q = self.query(&people);
+        for id in ids {
+            q = q.bind(id.0);
+        }
+        let rows: Vec<(Uuid, Uuid, String, String, Option<Uuid>)> =
+            q.fetch_all().await.map_err(db)?;
         for (conversation, user, name, profession, via) in rows {
             let row = ParticipantRow {
                 user: UserId(user),
@@ -333,14 +349,11 @@ impl Tx {
              JOIN team_members tm ON tm.user_id = p.user_id JOIN teams t ON t.id = tm.team_id
              WHERE p.conversation_id IN ({list}) ORDER BY t.name, t.id"
         );
-        let rows: Vec<(Uuid, Uuid, String)> = on_conn!(self, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(teams.clone()));
-            for id in ids {
-                q = q.bind(id.0);
-            }
-            q.fetch_all(c).await
-        })
-        .map_err(db)?;
+        let mut q = self.query(&teams);
+        for id in ids {
+            q = q.bind(id.0);
+        }
+        let rows: Vec<(Uuid, Uuid, String)> = q.fetch_all().await.map_err(db)?;
         for (conversation, team, name) in rows {
             let team = TeamRef {
                 id: TeamId(team),
@@ -364,12 +377,13 @@ impl Tx {
     ) -> Result<Vec<crate::OwnParticipation>, Error> {
         let sql = "SELECT via_inbox, archived, last_message_seq > last_read_seq
             FROM participations WHERE conversation_id = $1 AND user_id = $2";
-        let rows: Vec<(Option<Uuid>, bool, bool)> = on_conn!(self, c => sqlx::query_as(sql)
+        let rows: Vec<(Option<Uuid>, bool, bool)> = self
+            .query(sql)
             .bind(conversation.0)
             .bind(user.0)
-            .fetch_all(c)
-            .await)
-        .map_err(db)?;
+            .fetch_all()
+            .await
+            .map_err(db)?;
         Ok(rows
             .into_iter()
             .map(|(via, archived, unread)| crate::OwnParticipation {
@@ -412,13 +426,14 @@ impl Tx {
             Option<Uuid>,
             Option<String>,
         );
-        let rows: Vec<Row> = on_conn!(self, c => sqlx::query_as(sql)
+        let rows: Vec<Row> = self
+            .query(sql)
             .bind(conversation.0)
             .bind(after_seq)
             .bind(limit)
-            .fetch_all(c)
-            .await)
-        .map_err(db)?;
+            .fetch_all()
+            .await
+            .map_err(db)?;
         let person = |id: Option<Uuid>, name: Option<String>| {
             id.zip(name).map(|(id, name)| PersonRef {
                 id: UserId(id),
@@ -478,7 +493,7 @@ impl Tx {
         let sql = "INSERT INTO attachments
             (id, conversation_id, message_seq, name, content_type, size, data, uploaded_by, at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-        on_conn!(self, c => sqlx::query(sql)
+        self.query(sql)
             .bind(id.0)
             .bind(conversation.0)
             .bind(message_seq)
@@ -488,20 +503,22 @@ impl Tx {
             .bind(data)
             .bind(uploaded_by.0)
             .bind(now)
-            .execute(c)
+            .execute()
             .await
-            .map(|r| r.rows_affected()))
-        .map(drop)
-        .map_err(db)
+            .map(drop)
+            .map_err(db)
     }
 
     /// A shared file with its bytes.
     pub async fn attachment(&mut self, id: AttachmentId) -> Result<Option<AttachmentRow>, Error> {
         let sql = "SELECT conversation_id, name, content_type, size, data
             FROM attachments WHERE id = $1";
-        let row: Option<(Uuid, String, String, i64, Vec<u8>)> =
-            on_conn!(self, c => sqlx::query_as(sql).bind(id.0).fetch_optional(c).await)
-                .map_err(db)?;
+        let row: Option<(Uuid, String, String, i64, Vec<u8>)> = self
+            .query(sql)
+            .bind(id.0)
+            .fetch_optional()
+            .await
+            .map_err(db)?;
         Ok(row.map(
             |(conversation, name, content_type, size, data)| AttachmentRow {
                 meta: AttachmentMeta {
@@ -529,13 +546,14 @@ impl Tx {
         };
         let sql = "SELECT message_seq, id, name, content_type, size FROM attachments
             WHERE conversation_id = $1 AND message_seq > $2 AND message_seq <= $3";
-        let rows: Vec<(i64, Uuid, String, String, i64)> = on_conn!(self, c => sqlx::query_as(sql)
+        let rows: Vec<(i64, Uuid, String, String, i64)> = self
+            .query(sql)
             .bind(conversation.0)
             .bind(after_seq)
             .bind(through_seq)
-            .fetch_all(c)
-            .await)
-        .map_err(db)?;
+            .fetch_all()
+            .await
+            .map_err(db)?;
         let mut files: HashMap<i64, AttachmentMeta> = rows
             .into_iter()
             .map(|(seq, id, name, content_type, size)| {
@@ -563,12 +581,12 @@ impl Tx {
         message: MessageId,
     ) -> Result<Option<i64>, Error> {
         let sql = "SELECT seq FROM timeline WHERE conversation_id = $1 AND message_id = $2";
-        on_conn!(self, c => sqlx::query_scalar(sql)
+        self.query(sql)
             .bind(conversation.0)
             .bind(message.0)
-            .fetch_optional(c)
-            .await)
-        .map_err(db)
+            .scalar_optional()
+            .await
+            .map_err(db)
     }
 
     /// R14: moves `user`'s read position forward (never back) to `seq`.
@@ -581,14 +599,14 @@ impl Tx {
         let sql = "UPDATE participations
             SET last_read_seq = CASE WHEN last_read_seq < $3 THEN $3 ELSE last_read_seq END
             WHERE conversation_id = $1 AND user_id = $2";
-        on_conn!(self, c => sqlx::query(sql)
+        self.query(sql)
             .bind(conversation.0)
             .bind(user.0)
             .bind(seq)
-            .execute(c)
-            .await.map(|r| r.rows_affected()))
-        .map(drop)
-        .map_err(db)
+            .execute()
+            .await
+            .map(drop)
+            .map_err(db)
     }
 
     /// R9: archives or restores the conversation in `inbox`'s view, for every
@@ -605,22 +623,22 @@ impl Tx {
             ViewOf::Inbox(inbox) => {
                 let sql = "UPDATE participations SET archived = $3
                     WHERE conversation_id = $1 AND via_inbox = $2";
-                on_conn!(self, c => sqlx::query(sql)
+                self.query(sql)
                     .bind(conversation.0)
                     .bind(inbox.0)
                     .bind(archived)
-                    .execute(c)
-                    .await.map(|r| r.rows_affected()))
+                    .execute()
+                    .await
             }
             ViewOf::Personal => {
                 let sql = "UPDATE participations SET archived = $3
                     WHERE conversation_id = $1 AND user_id = $2 AND via_inbox IS NULL";
-                on_conn!(self, c => sqlx::query(sql)
+                self.query(sql)
                     .bind(conversation.0)
                     .bind(user.0)
                     .bind(archived)
-                    .execute(c)
-                    .await.map(|r| r.rows_affected()))
+                    .execute()
+                    .await
             }
         };
         result.map(drop).map_err(db)
@@ -652,15 +670,15 @@ impl Tx {
             ViewOf::Personal => None,
             ViewOf::Inbox(i) => Some(i.0),
         };
-        let rows: Vec<ViewTuple> =
-            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let rows: Vec<ViewTuple> = self
+            .query(&sql)
             .bind(user.0)
             .bind(archived)
             .bind(before_seq)
             .bind(limit)
             .bind(inbox)
-            .fetch_all(c)
-            .await)
+            .fetch_all()
+            .await
             .map_err(db)?;
         Ok(rows.into_iter().map(view_row).collect())
     }
@@ -684,13 +702,13 @@ impl Tx {
                c.last_message_seq
              ORDER BY c.last_message_seq DESC LIMIT $3"
         );
-        let rows: Vec<ViewTuple> =
-            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let rows: Vec<ViewTuple> = self
+            .query(&sql)
             .bind(user.0)
             .bind(before_seq)
             .bind(limit)
-            .fetch_all(c)
-            .await)
+            .fetch_all()
+            .await
             .map_err(db)?;
         Ok(rows.into_iter().map(view_row).collect())
     }
@@ -706,7 +724,7 @@ impl Tx {
             WHERE user_id = $1 AND last_message_seq > last_read_seq AND NOT archived
             GROUP BY via_inbox";
         let rows: Vec<(Option<Uuid>, i64)> =
-            on_conn!(self, c => sqlx::query_as(sql).bind(user.0).fetch_all(c).await).map_err(db)?;
+            self.query(sql).bind(user.0).fetch_all().await.map_err(db)?;
         Ok(rows
             .into_iter()
             .map(|(via, n)| (via.map(InboxId), n))

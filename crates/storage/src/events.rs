@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use careinbox_domain::{ConversationId, Error, InboxId, UserId};
 use uuid::Uuid;
 
-use crate::{EventRow, Store, Tx, db, on_conn};
+use crate::{EventRow, Store, Tx, db, db_sqlx};
 
 /// The PostgreSQL channel on which a commit with events wakes every node.
 pub const EVENTS_CHANNEL: &str = "careinbox_events";
@@ -59,21 +59,20 @@ impl Tx {
     ) -> Result<i64, Error> {
         if self.is_postgres() {
             let order = "SELECT pg_advisory_xact_lock(7513), pg_notify('careinbox_events', '')";
-            on_conn!(self, c => sqlx::query(order).execute(c).await.map(|r| r.rows_affected()))
-                .map_err(db)?;
+            self.query(order).execute().await.map_err(db)?;
         }
         let sql = "INSERT INTO events (at, kind, conversation_id, inbox_id, user_id, data)
             VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq";
-        on_conn!(self, c => sqlx::query_scalar(sql)
+        self.query(sql)
             .bind(now)
             .bind(kind)
             .bind(conversation.map(|c| c.0))
             .bind(inbox.map(|i| i.0))
             .bind(user.map(|u| u.0))
             .bind(data)
-            .fetch_one(c)
-            .await)
-        .map_err(db)
+            .scalar()
+            .await
+            .map_err(db)
     }
 
     /// Events after `after_seq`, oldest first: what a node dispatches next.
@@ -84,12 +83,13 @@ impl Tx {
     ) -> Result<Vec<EventRow>, Error> {
         let sql = "SELECT seq, at, kind, conversation_id, inbox_id, user_id, data FROM events
             WHERE seq > $1 ORDER BY seq LIMIT $2";
-        let rows: Vec<EventTuple> = on_conn!(self, c => sqlx::query_as(sql)
+        let rows: Vec<EventTuple> = self
+            .query(sql)
             .bind(after_seq)
             .bind(limit)
-            .fetch_all(c)
-            .await)
-        .map_err(db)?;
+            .fetch_all()
+            .await
+            .map_err(db)?;
         Ok(rows.into_iter().map(event_row).collect())
     }
 
@@ -110,13 +110,14 @@ impl Tx {
               OR (e.conversation_id IS NULL
                   AND e.inbox_id IN (SELECT inbox_id FROM inbox_members WHERE user_id = $1)))
             ORDER BY e.seq LIMIT $3";
-        let rows: Vec<EventTuple> = on_conn!(self, c => sqlx::query_as(sql)
+        let rows: Vec<EventTuple> = self
+            .query(sql)
             .bind(user.0)
             .bind(after_seq)
             .bind(limit)
-            .fetch_all(c)
-            .await)
-        .map_err(db)?;
+            .fetch_all()
+            .await
+            .map_err(db)?;
         Ok(rows.into_iter().map(event_row).collect())
     }
 
@@ -124,7 +125,7 @@ impl Tx {
     pub async fn event_log_bounds(&mut self) -> Result<(i64, i64), Error> {
         let sql = "SELECT COALESCE((SELECT MAX(seq) FROM events), 0),
             (SELECT pruned_through FROM event_log_state WHERE id = 1)";
-        on_conn!(self, c => sqlx::query_as(sql).fetch_one(c).await).map_err(db)
+        self.query(sql).fetch_one().await.map_err(db)
     }
 
     /// Deletes events older than `before` (microseconds) and remembers how
@@ -134,15 +135,12 @@ impl Tx {
         let mark = "UPDATE event_log_state SET pruned_through = $1
             WHERE id = 1 AND pruned_through < $1";
         let delete = "DELETE FROM events WHERE seq <= $1";
-        on_conn!(self, c => {
-            let seq: i64 = sqlx::query_scalar(through).bind(before).fetch_one(&mut *c).await?;
-            if seq == 0 {
-                return Ok(0);
-            }
-            sqlx::query(mark).bind(seq).execute(&mut *c).await?;
-            sqlx::query(delete).bind(seq).execute(&mut *c).await.map(|r| r.rows_affected())
-        })
-        .map_err(db)
+        let seq: i64 = self.query(through).bind(before).scalar().await?;
+        if seq == 0 {
+            return Ok(0);
+        }
+        self.query(mark).bind(seq).execute().await?;
+        Ok(self.query(delete).bind(seq).execute().await?)
     }
 
     /// The current participants of `conversations` and members of `inboxes`,
@@ -159,14 +157,11 @@ impl Tx {
                  WHERE conversation_id IN ({})",
                 crate::placeholders(1, conversations.len())
             );
-            let rows: Vec<(Uuid, Uuid)> = on_conn!(self, c => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                for id in conversations {
-                    q = q.bind(id.0);
-                }
-                q.fetch_all(c).await
-            })
-            .map_err(db)?;
+            let mut q = self.query(&sql);
+            for id in conversations {
+                q = q.bind(id.0);
+            }
+            let rows: Vec<(Uuid, Uuid)> = q.fetch_all().await.map_err(db)?;
             for (conversation, user) in rows {
                 audience
                     .participants
@@ -180,14 +175,11 @@ impl Tx {
                 "SELECT inbox_id, user_id FROM inbox_members WHERE inbox_id IN ({})",
                 crate::placeholders(1, inboxes.len())
             );
-            let rows: Vec<(Uuid, Uuid)> = on_conn!(self, c => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                for id in inboxes {
-                    q = q.bind(id.0);
-                }
-                q.fetch_all(c).await
-            })
-            .map_err(db)?;
+            let mut q = self.query(&sql);
+            for id in inboxes {
+                q = q.bind(id.0);
+            }
+            let rows: Vec<(Uuid, Uuid)> = q.fetch_all().await.map_err(db)?;
             for (inbox, user) in rows {
                 audience
                     .members
@@ -210,8 +202,8 @@ impl Store {
         };
         let mut listener = sqlx::postgres::PgListener::connect_with(pool)
             .await
-            .map_err(db)?;
-        listener.listen(EVENTS_CHANNEL).await.map_err(db)?;
+            .map_err(db_sqlx)?;
+        listener.listen(EVENTS_CHANNEL).await.map_err(db_sqlx)?;
         let (wake, wakeups) = tokio::sync::mpsc::channel(1);
         // The task ends when the receiver is dropped (the pump stopped), so
         // that its connection goes back and the pool can close on shutdown.

@@ -3,9 +3,7 @@
 use careinbox_domain::{Conflict, ConversationId, Error, InboxId, TeamId, UserId};
 use uuid::Uuid;
 
-use crate::{
-    InboxMemberRow, InboxRow, InboxStanding, MyInboxRow, TeamRef, Tx, db, on_conn, unique_is,
-};
+use crate::{InboxMemberRow, InboxRow, InboxStanding, MyInboxRow, TeamRef, Tx, db, unique_is};
 
 type InboxTuple = (Uuid, Uuid, String, String, String, String, bool);
 
@@ -46,7 +44,7 @@ impl Tx {
         let sql =
             "INSERT INTO inboxes (id, team_id, name, description, guidelines, active, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7)";
-        on_conn!(self, c => sqlx::query(sql)
+        self.query(sql)
             .bind(id.0)
             .bind(team.0)
             .bind(settings.name)
@@ -54,10 +52,10 @@ impl Tx {
             .bind(settings.guidelines)
             .bind(settings.active)
             .bind(now)
-            .execute(c)
-            .await.map(|r| r.rows_affected()))
-        .map(drop)
-        .map_err(db)
+            .execute()
+            .await
+            .map(drop)
+            .map_err(db)
     }
 
     pub async fn update_inbox(
@@ -67,27 +65,27 @@ impl Tx {
     ) -> Result<(), Error> {
         let sql = "UPDATE inboxes SET name = $2, description = $3, guidelines = $4, active = $5
             WHERE id = $1";
-        on_conn!(self, c => sqlx::query(sql)
+        self.query(sql)
             .bind(id.0)
             .bind(settings.name)
             .bind(settings.description)
             .bind(settings.guidelines)
             .bind(settings.active)
-            .execute(c)
-            .await.map(|r| r.rows_affected()))
-        .map(drop)
-        .map_err(db)
+            .execute()
+            .await
+            .map(drop)
+            .map_err(db)
     }
 
     pub async fn inbox(&mut self, id: InboxId) -> Result<Option<InboxRow>, Error> {
         let sql = format!(
             "SELECT {INBOX_COLUMNS} FROM inboxes i JOIN teams t ON t.id = i.team_id WHERE i.id = $1"
         );
-        let row: Option<InboxTuple> =
-            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let row: Option<InboxTuple> = self
+            .query(&sql)
             .bind(id.0)
-            .fetch_optional(c)
-            .await)
+            .fetch_optional()
+            .await
             .map_err(db)?;
         Ok(row.map(inbox_row))
     }
@@ -103,14 +101,11 @@ impl Tx {
              WHERE i.id IN ({})",
             crate::placeholders(1, ids.len())
         );
-        let rows: Vec<InboxTuple> = on_conn!(self, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-            for id in ids {
-                q = q.bind(id.0);
-            }
-            q.fetch_all(c).await
-        })
-        .map_err(db)?;
+        let mut q = self.query(&sql);
+        for id in ids {
+            q = q.bind(id.0);
+        }
+        let rows: Vec<InboxTuple> = q.fetch_all().await.map_err(db)?;
         Ok(rows.into_iter().map(inbox_row).collect())
     }
 
@@ -134,13 +129,13 @@ impl Tx {
                AND (lower(i.name) LIKE $2 OR lower(t.name) LIKE $2)
              ORDER BY t.name, i.name, i.id LIMIT $3"
         );
-        let rows: Vec<InboxTuple> =
-            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let rows: Vec<InboxTuple> = self
+            .query(&sql)
             .bind(user.0)
             .bind(pattern)
             .bind(limit)
-            .fetch_all(c)
-            .await)
+            .fetch_all()
+            .await
             .map_err(db)?;
         Ok(rows.into_iter().map(inbox_row).collect())
     }
@@ -151,11 +146,11 @@ impl Tx {
             "SELECT {INBOX_COLUMNS} FROM inboxes i JOIN teams t ON t.id = i.team_id
              WHERE i.team_id = $1 ORDER BY i.name, i.id"
         );
-        let rows: Vec<InboxTuple> =
-            on_conn!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let rows: Vec<InboxTuple> = self
+            .query(&sql)
             .bind(team.0)
-            .fetch_all(c)
-            .await)
+            .fetch_all()
+            .await
             .map_err(db)?;
         Ok(rows.into_iter().map(inbox_row).collect())
     }
@@ -170,13 +165,13 @@ impl Tx {
         let sql = "SELECT
               (SELECT role FROM team_members WHERE team_id = $2 AND user_id = $3),
               (SELECT manager FROM inbox_members WHERE inbox_id = $1 AND user_id = $3)";
-        let (role, member): (Option<String>, Option<bool>) =
-            on_conn!(self, c => sqlx::query_as(sql)
+        let (role, member): (Option<String>, Option<bool>) = self
+            .query(sql)
             .bind(inbox.0)
             .bind(team.0)
             .bind(user.0)
-            .fetch_one(c)
-            .await)
+            .fetch_one()
+            .await
             .map_err(db)?;
         let team_role = role.as_deref().map(|r| {
             if r == "admin" {
@@ -201,17 +196,22 @@ impl Tx {
         } else {
             "SELECT id FROM inboxes WHERE id = $1 FOR SHARE"
         };
-        on_conn!(self, c => sqlx::query(sql).bind(inbox.0).fetch_optional(c).await.map(|r| r.is_some()))
-            .map(drop)
-            .map_err(db)
+        self.query(sql)
+            .bind(inbox.0)
+            .scalar_optional::<Uuid>()
+            .await?;
+        Ok(())
     }
 
     pub async fn inbox_members(&mut self, inbox: InboxId) -> Result<Vec<InboxMemberRow>, Error> {
         let sql = "SELECT u.id, u.name, u.profession, m.manager FROM inbox_members m
             JOIN users u ON u.id = m.user_id WHERE m.inbox_id = $1 ORDER BY u.name, u.id";
-        let rows: Vec<(Uuid, String, String, bool)> =
-            on_conn!(self, c => sqlx::query_as(sql).bind(inbox.0).fetch_all(c).await)
-                .map_err(db)?;
+        let rows: Vec<(Uuid, String, String, bool)> = self
+            .query(sql)
+            .bind(inbox.0)
+            .fetch_all()
+            .await
+            .map_err(db)?;
         Ok(rows
             .into_iter()
             .map(|(id, name, profession, manager)| InboxMemberRow {
@@ -232,14 +232,15 @@ impl Tx {
     ) -> Result<(), Error> {
         let sql = "INSERT INTO inbox_members (inbox_id, user_id, manager, added_at)
             VALUES ($1, $2, $3, $4)";
-        let result = on_conn!(self, c => sqlx::query(sql)
+        let result = self
+            .query(sql)
             .bind(inbox.0)
             .bind(user.0)
             .bind(manager)
             .bind(now)
-            .execute(c)
+            .execute()
             .await
-            .map(drop));
+            .map(drop);
         result.map_err(unique_is(Conflict::AlreadyMember))
     }
 
@@ -249,7 +250,12 @@ impl Tx {
         user: UserId,
     ) -> Result<bool, Error> {
         let sql = "DELETE FROM inbox_members WHERE inbox_id = $1 AND user_id = $2";
-        let done = on_conn!(self, c => sqlx::query(sql).bind(inbox.0).bind(user.0).execute(c).await.map(|r| r.rows_affected()))
+        let done = self
+            .query(sql)
+            .bind(inbox.0)
+            .bind(user.0)
+            .execute()
+            .await
             .map_err(db)?;
         Ok(done == 1)
     }
@@ -264,12 +270,12 @@ impl Tx {
             JOIN inboxes i ON i.id = m.inbox_id JOIN teams t ON t.id = i.team_id
             WHERE m.user_id = $1 AND ($2 IS NULL OR i.team_id = $2)
             ORDER BY t.name, i.name, i.id";
-        let rows: Vec<(Uuid, String, Uuid, String, bool, bool)> =
-            on_conn!(self, c => sqlx::query_as(sql)
+        let rows: Vec<(Uuid, String, Uuid, String, bool, bool)> = self
+            .query(sql)
             .bind(user.0)
             .bind(team.map(|t| t.0))
-            .fetch_all(c)
-            .await)
+            .fetch_all()
+            .await
             .map_err(db)?;
         Ok(rows
             .into_iter()
@@ -305,17 +311,19 @@ impl Tx {
             FROM participations WHERE user_id = $2 AND via_inbox = $1";
         let unlink = "DELETE FROM participations WHERE user_id = $2 AND via_inbox = $1
             RETURNING conversation_id";
-        let lost: Vec<Uuid> = on_conn!(self, c => {
-            sqlx::query(record)
-                .bind(inbox.0)
-                .bind(user.0)
-                .bind(actor.map(|a| a.0))
-                .bind(now)
-                .execute(&mut *c)
-                .await.map(|r| r.rows_affected())?;
-            sqlx::query_scalar(unlink).bind(inbox.0).bind(user.0).fetch_all(&mut *c).await
-        })
-        .map_err(db)?;
+        self.query(record)
+            .bind(inbox.0)
+            .bind(user.0)
+            .bind(actor.map(|a| a.0))
+            .bind(now)
+            .execute()
+            .await?;
+        let lost: Vec<Uuid> = self
+            .query(unlink)
+            .bind(inbox.0)
+            .bind(user.0)
+            .scalars()
+            .await?;
         Ok(lost.into_iter().map(ConversationId).collect())
     }
 }

@@ -11,59 +11,48 @@ mod conversations;
 mod events;
 mod inboxes;
 mod rows;
+mod sql;
+mod sqlite;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use careinbox_domain::Error;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{Connection, Postgres, Transaction};
+
+use crate::sql::DbError;
+use crate::sqlite::{Lease, SqliteTx};
 
 pub use accounts::NewUser;
 pub use conversations::{Target, ViewOf};
 pub use events::{Audience, EVENTS_CHANNEL};
 pub use inboxes::InboxSettings;
 pub use rows::*;
-
-/// Runs `$body` with `$conn` bound to the transaction's connection, compiled
-/// once per backend, so that shared SQL is written once.
-macro_rules! on_conn {
-    ($tx:expr, $conn:ident => $body:expr) => {
-        match &mut $tx.inner {
-            $crate::TxInner::Sqlite(t) => {
-                let $conn: &mut sqlx::SqliteConnection = &mut **t;
-                async move { $body }.await
-            }
-            $crate::TxInner::Postgres(t) => {
-                let $conn: &mut sqlx::PgConnection = &mut **t;
-                async move { $body }.await
-            }
-        }
-    };
-}
-pub(crate) use on_conn;
+pub use sqlite::SqliteDb;
 
 /// A database failure, turned into the domain's opaque internal error.
-pub(crate) fn db(e: sqlx::Error) -> Error {
+pub(crate) fn db(e: DbError) -> Error {
     Error::internal(e)
 }
 
 /// Maps a unique-constraint violation to the domain conflict it means at
 /// this call site, and any other failure to an internal error.
-pub(crate) fn unique_is(conflict: careinbox_domain::Conflict) -> impl Fn(sqlx::Error) -> Error {
+pub(crate) fn unique_is(conflict: careinbox_domain::Conflict) -> impl Fn(DbError) -> Error {
     move |e| {
-        if e.as_database_error()
-            .is_some_and(|d| d.is_unique_violation())
-        {
+        if e.is_unique_violation() {
             conflict.into()
         } else {
             db(e)
         }
     }
+}
+
+pub(crate) fn db_sqlx(e: sqlx::Error) -> Error {
+    Error::internal(e)
 }
 
 /// Microseconds since the Unix epoch: the time stored in every row.
@@ -76,18 +65,15 @@ pub fn now_us() -> i64 {
 /// several server nodes.
 #[derive(Clone)]
 pub enum Store {
-    /// SQLite allows one writer at a time; a pool of one writer connection
-    /// queues writers in the application instead of failing them with
-    /// SQLITE_BUSY, and a pool of readers serves reads in parallel (WAL).
-    Sqlite {
-        read: SqlitePool,
-        write: SqlitePool,
-    },
+    /// One writer connection (SQLite allows one writer at a time), so
+    /// writers queue in the application instead of failing with
+    /// SQLITE_BUSY, and a pool of readers beside it (WAL).
+    Sqlite(Arc<SqliteDb>),
     Postgres(PgPool),
 }
 
 pub(crate) enum TxInner {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(SqliteTx),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -96,67 +82,107 @@ pub struct Tx {
     pub(crate) inner: TxInner,
 }
 
+/// When a committed change must be on the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Before the commit returns: what a change someone is told about needs
+    /// (a message answered 201 survives a crash of the machine).
+    Flushed,
+    /// Soon after: the commit returns once the change is written and
+    /// visible, which survives a crash of the process; the disk flush
+    /// follows with the next flushed commit or `Store::flush`. For records
+    /// that must exist before an answer but need not wait for the disk:
+    /// the audit entries of reads.
+    Deferred,
+}
+
 impl Store {
     /// Opens (creating if needed) `careinbox.db` in `dir` and applies the
     /// migrations. WAL lets readers run beside the writer; `synchronous=FULL`
     /// makes a commit durable before it is acknowledged, so a message answered
     /// 201 survives a crash of the machine.
-    pub async fn open_sqlite(dir: &Path) -> Result<Store, sqlx::Error> {
-        std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+    pub async fn open_sqlite(dir: &Path) -> Result<Store, Error> {
+        std::fs::create_dir_all(dir).map_err(Error::internal)?;
+        let path = dir.join("careinbox.db");
         let options = SqliteConnectOptions::new()
-            .filename(dir.join("careinbox.db"))
+            .filename(&path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            .pragma("temp_store", "memory")
-            .pragma("cache_size", "-32000");
-
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
-        sqlx::migrate!("migrations/sqlite").run(&write).await?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options.read_only(true))
-            .await?;
-        Ok(Store::Sqlite { read, write })
+            .busy_timeout(Duration::from_secs(10));
+        // The migrations run once, through sqlx's migrator; the server's
+        // statements then run on rusqlite connections (see `sqlite.rs`).
+        let mut migrator = SqliteConnection::connect_with(&options)
+            .await
+            .map_err(db_sqlx)?;
+        sqlx::migrate!("migrations/sqlite")
+            .run(&mut migrator)
+            .await
+            .map_err(Error::internal)?;
+        migrator.close().await.map_err(db_sqlx)?;
+        let db = SqliteDb::open(&path)?;
+        Ok(Store::Sqlite(Arc::new(db)))
     }
 
     /// Connects to PostgreSQL and applies the migrations.
-    pub async fn open_postgres(url: &str) -> Result<Store, sqlx::Error> {
-        let options = sqlx::postgres::PgConnectOptions::from_str(url)?;
+    pub async fn open_postgres(url: &str) -> Result<Store, Error> {
+        let options = sqlx::postgres::PgConnectOptions::from_str(url).map_err(db_sqlx)?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
-            .await?;
-        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+            .await
+            .map_err(db_sqlx)?;
+        sqlx::migrate!("migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(Error::internal)?;
         Ok(Store::Postgres(pool))
     }
 
     /// Whether all writers share one connection (SQLite), so that changes
     /// benefit from being committed in groups.
     pub fn single_writer(&self) -> bool {
-        matches!(self, Store::Sqlite { .. })
+        matches!(self, Store::Sqlite(_))
     }
 
     pub fn backend(&self) -> &'static str {
         match self {
-            Store::Sqlite { .. } => "sqlite",
+            Store::Sqlite(_) => "sqlite",
             Store::Postgres(_) => "postgres",
         }
     }
 
-    /// A transaction for a use case that changes something.
+    /// A transaction for a use case that changes something, flushed to the
+    /// disk when it commits.
     pub async fn write(&self) -> Result<Tx, Error> {
+        self.write_with(Durability::Flushed).await
+    }
+
+    /// A transaction for a change, committed with the given durability.
+    pub async fn write_with(&self, durability: Durability) -> Result<Tx, Error> {
         let inner = match self {
-            Store::Sqlite { write, .. } => {
-                TxInner::Sqlite(write.begin_with("BEGIN IMMEDIATE").await.map_err(db)?)
+            Store::Sqlite(db) => {
+                let conn = db.writer().await;
+                // Set per transaction: the writer connection is shared.
+                let mode = match durability {
+                    Durability::Flushed => "PRAGMA synchronous = FULL",
+                    Durability::Deferred => "PRAGMA synchronous = NORMAL",
+                };
+                conn.execute_batch(mode).map_err(DbError::from)?;
+                TxInner::Sqlite(SqliteTx::begin(Lease::Writer(conn), "BEGIN IMMEDIATE")?)
             }
-            Store::Postgres(pool) => TxInner::Postgres(pool.begin().await.map_err(db)?),
+            Store::Postgres(pool) => {
+                let mut tx = pool.begin().await.map_err(db_sqlx)?;
+                if durability == Durability::Deferred {
+                    sqlx::query("SET LOCAL synchronous_commit = off")
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_sqlx)?;
+                }
+                TxInner::Postgres(tx)
+            }
         };
         Ok(Tx { inner })
     }
@@ -164,31 +190,35 @@ impl Store {
     /// A transaction that only reads: one consistent snapshot.
     pub async fn read(&self) -> Result<Tx, Error> {
         let inner = match self {
-            Store::Sqlite { read, .. } => TxInner::Sqlite(read.begin().await.map_err(db)?),
+            Store::Sqlite(db) => TxInner::Sqlite(SqliteTx::begin(db.reader()?, "BEGIN")?),
             Store::Postgres(pool) => TxInner::Postgres(
                 pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await
-                    .map_err(db)?,
+                    .map_err(db_sqlx)?,
             ),
         };
         Ok(Tx { inner })
     }
 
+    /// Makes every deferred commit durable. On PostgreSQL the WAL writer
+    /// does this by itself within a fraction of a second.
+    pub async fn flush(&self) -> Result<(), Error> {
+        match self {
+            Store::Sqlite(db) => db.sync_wal().map_err(Error::internal),
+            Store::Postgres(_) => Ok(()),
+        }
+    }
+
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<(), Error> {
-        match self {
-            Store::Sqlite { read, .. } => sqlx::query("SELECT 1").execute(read).await.map(drop),
-            Store::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
-        }
-        .map_err(db)
+        let mut tx = self.read().await?;
+        tx.query("SELECT 1").execute().await?;
+        Ok(())
     }
 
     pub async fn close(&self) {
         match self {
-            Store::Sqlite { read, write } => {
-                read.close().await;
-                write.close().await;
-            }
+            Store::Sqlite(db) => db.close(),
             Store::Postgres(pool) => pool.close().await,
         }
     }
@@ -197,32 +227,27 @@ impl Store {
 impl Tx {
     pub async fn commit(self) -> Result<(), Error> {
         match self.inner {
-            TxInner::Sqlite(t) => t.commit().await,
-            TxInner::Postgres(t) => t.commit().await,
+            TxInner::Sqlite(t) => Ok(t.commit()?),
+            TxInner::Postgres(t) => t.commit().await.map_err(db_sqlx),
         }
-        .map_err(db)
     }
 
     /// Marks where one change of a group commit begins.
     pub async fn savepoint(&mut self) -> Result<(), Error> {
-        self.execute_plain("SAVEPOINT change").await
+        self.query("SAVEPOINT change").execute().await?;
+        Ok(())
     }
 
     /// Keeps the change since [`Tx::savepoint`].
     pub async fn release_savepoint(&mut self) -> Result<(), Error> {
-        self.execute_plain("RELEASE SAVEPOINT change").await
+        self.query("RELEASE SAVEPOINT change").execute().await?;
+        Ok(())
     }
 
     /// Undoes the change since [`Tx::savepoint`] and forgets the mark.
     pub async fn rollback_to_savepoint(&mut self) -> Result<(), Error> {
-        self.execute_plain("ROLLBACK TO SAVEPOINT change").await?;
+        self.query("ROLLBACK TO SAVEPOINT change").execute().await?;
         self.release_savepoint().await
-    }
-
-    async fn execute_plain(&mut self, sql: &'static str) -> Result<(), Error> {
-        on_conn!(self, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()))
-            .map(drop)
-            .map_err(db)
     }
 
     pub(crate) fn is_postgres(&self) -> bool {
