@@ -39,8 +39,15 @@ enum Command {
     Serve(careinbox::ServeArgs),
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    keep_freed_memory();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let filter = EnvFilter::try_new(&cli.log)?;
     let logs = tracing_subscriber::fmt()
@@ -85,5 +92,21 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = terminate => {},
+    }
+}
+
+/// glibc gives freed memory at the top of a thread's heap back to the kernel
+/// as soon as 128 KiB are free there. A request allocates and frees about
+/// that much (rows, SQLite pages, the JSON answer), so every request paid
+/// for unmapping those pages, shooting down their TLB entries on the other
+/// core and faulting them in again: a profile of the inbox view showed that
+/// as a tenth of the server's CPU. Raising the threshold keeps the memory
+/// for the next request; the heap still shrinks once 64 MiB are free.
+fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes a tuning parameter of the allocator; it is
+    // called first thing, before the runtime starts any thread.
+    unsafe {
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
     }
 }

@@ -309,7 +309,9 @@ impl Tx {
     }
 
     /// The participants and the teams taking part of a page of
-    /// conversations: two queries, whatever the page's size.
+    /// conversations: two queries, whatever the page's size. The first reads
+    /// only the participations index; the few people it names are then read
+    /// once each with their teams, not once per participation.
     pub async fn page_details(
         &mut self,
         ids: &[ConversationId],
@@ -319,51 +321,65 @@ impl Tx {
         if ids.is_empty() {
             return Ok(details);
         }
-        let list = crate::placeholders(1, ids.len());
-        let people = format!(
-            "SELECT p.conversation_id, u.id, u.name, u.profession, p.via_inbox
-             FROM participations p JOIN users u ON u.id = p.user_id
-             WHERE p.conversation_id IN ({list}) ORDER BY u.name, u.id"
+        let sql = format!(
+            "SELECT conversation_id, user_id, via_inbox FROM participations
+             WHERE conversation_id IN ({})",
+            crate::placeholders(1, ids.len())
         );
-        let mut q = self.query(&people);
+        let mut q = self.query(&sql);
         for id in ids {
             q = q.bind(id.0);
         }
-        let rows: Vec<(Uuid, Uuid, String, String, Option<Uuid>)> =
-            q.fetch_all().await.map_err(db)?;
-        for (conversation, user, name, profession, via) in rows {
-            let row = ParticipantRow {
+        let links: Vec<(Uuid, Uuid, Option<Uuid>)> = q.fetch_all().await?;
+
+        let mut people: Vec<Uuid> = links.iter().map(|(_, user, _)| *user).collect();
+        people.sort_unstable();
+        people.dedup();
+        let sql = format!(
+            "SELECT u.id, u.name, u.profession, t.id, t.name FROM users u
+             LEFT JOIN team_members tm ON tm.user_id = u.id
+             LEFT JOIN teams t ON t.id = tm.team_id
+             WHERE u.id IN ({})",
+            crate::placeholders(1, people.len())
+        );
+        let mut q = self.query(&sql);
+        for id in &people {
+            q = q.bind(*id);
+        }
+        let rows: Vec<(Uuid, String, String, Option<Uuid>, Option<String>)> = q.fetch_all().await?;
+        let mut who: HashMap<Uuid, (String, String, Vec<TeamRef>)> = HashMap::new();
+        for (user, name, profession, team, team_name) in rows {
+            let person = who
+                .entry(user)
+                .or_insert_with(|| (name, profession, Vec::new()));
+            if let (Some(id), Some(name)) = (team, team_name) {
+                person.2.push(TeamRef {
+                    id: TeamId(id),
+                    name,
+                });
+            }
+        }
+
+        for (conversation, user, via) in links {
+            let Some((name, profession, teams)) = who.get(&user) else {
+                continue;
+            };
+            let entry = details.entry(ConversationId(conversation)).or_default();
+            entry.0.push(ParticipantRow {
                 user: UserId(user),
-                name,
-                profession,
+                name: name.clone(),
+                profession: profession.clone(),
                 via: via.map(InboxId),
-            };
-            details
-                .entry(ConversationId(conversation))
-                .or_default()
-                .0
-                .push(row);
+            });
+            for team in teams {
+                if !entry.1.iter().any(|t| t.id == team.id) {
+                    entry.1.push(team.clone());
+                }
+            }
         }
-        let teams = format!(
-            "SELECT DISTINCT p.conversation_id, t.id, t.name FROM participations p
-             JOIN team_members tm ON tm.user_id = p.user_id JOIN teams t ON t.id = tm.team_id
-             WHERE p.conversation_id IN ({list}) ORDER BY t.name, t.id"
-        );
-        let mut q = self.query(&teams);
-        for id in ids {
-            q = q.bind(id.0);
-        }
-        let rows: Vec<(Uuid, Uuid, String)> = q.fetch_all().await.map_err(db)?;
-        for (conversation, team, name) in rows {
-            let team = TeamRef {
-                id: TeamId(team),
-                name,
-            };
-            details
-                .entry(ConversationId(conversation))
-                .or_default()
-                .1
-                .push(team);
+        for (participants, teams) in details.values_mut() {
+            participants.sort_by(|a, b| (&a.name, a.user.0).cmp(&(&b.name, b.user.0)));
+            teams.sort_by(|a, b| (&a.name, a.id.0).cmp(&(&b.name, b.id.0)));
         }
         Ok(details)
     }
