@@ -308,6 +308,18 @@ pub async fn bulk(
         report.crowd = n;
     }
 
+    if conn.is_postgres() {
+        // The replica role skipped the triggers that keep the unread counts
+        // (migration 0005) too; SQLite ran them row by row.
+        conn.batch(
+            "DELETE FROM unread_counts;
+             INSERT INTO unread_counts (user_id, view_id, unread)
+             SELECT user_id, COALESCE(via_inbox, user_id), COUNT(*) FROM participations
+             WHERE last_message_seq > last_read_seq AND NOT archived
+             GROUP BY user_id, COALESCE(via_inbox, user_id)",
+        )
+        .await?;
+    }
     conn.batch("COMMIT").await?;
     if conn.is_postgres() {
         // Autovacuum would otherwise visit these tables during the

@@ -730,20 +730,18 @@ impl Tx {
     }
 
     /// R14: per view, how many active conversations have unread messages
-    /// for `user` (`None` is the personal view). Reads only the partial
-    /// participations_unread index.
+    /// for `user` (`None` is the personal view). The counts are kept by the
+    /// database as participations change (migration 0005), so this reads
+    /// one row per view, however much is unread.
     pub async fn unread_counts(
         &mut self,
         user: UserId,
     ) -> Result<Vec<(Option<InboxId>, i64)>, Error> {
-        let sql = "SELECT via_inbox, COUNT(*) FROM participations
-            WHERE user_id = $1 AND last_message_seq > last_read_seq AND NOT archived
-            GROUP BY via_inbox";
-        let rows: Vec<(Option<Uuid>, i64)> =
-            self.query(sql).bind(user.0).fetch_all().await.map_err(db)?;
+        let sql = "SELECT view_id, unread FROM unread_counts WHERE user_id = $1 AND unread > 0";
+        let rows: Vec<(Uuid, i64)> = self.query(sql).bind(user.0).fetch_all().await?;
         Ok(rows
             .into_iter()
-            .map(|(via, n)| (via.map(InboxId), n))
+            .map(|(view, n)| ((view != user.0).then_some(InboxId(view)), n))
             .collect())
     }
 }

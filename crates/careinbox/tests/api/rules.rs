@@ -1319,6 +1319,35 @@ async fn r14_an_added_participant_starts_with_everything_unread() {
     assert_eq!(s.inbox_unread(&s.carla, &s.assistenten).await, 0);
 }
 
+#[tokio::test]
+async fn r14_counts_follow_removal_and_return_to_an_inbox() {
+    let s = Scenario::build().await;
+    let first = s.start(&s.iris, &[], &[&s.assistenten]).await;
+    s.start(&s.iris, &[], &[&s.assistenten]).await;
+    assert_eq!(s.inbox_unread(&s.eva, &s.assistenten).await, 2);
+
+    s.remove_inbox_member(&s.carla, &s.assistenten, &s.eva.id)
+        .await
+        .expect_status(204);
+    s.add_inbox_member(&s.carla, &s.assistenten, &s.eva.id)
+        .await
+        .expect_status(201);
+    let after_return = s.inbox_unread(&s.eva, &s.assistenten).await;
+    s.add_participant(&first.id, &s.carla, json!({ "user": s.eva.id }))
+        .await
+        .expect_status(201);
+    let direct = s.personal_unread(&s.eva).await;
+    s.post_message(&first.id, &s.eva, "Ik neem deze.").await;
+
+    // Linked to nothing via the inbox since her return (R5), so nothing
+    // there is unread for her; the direct addition counts once, until her
+    // own reply moves her read position past it.
+    assert_eq!(after_return, 0);
+    assert_eq!(direct, 1);
+    assert_eq!(s.personal_unread(&s.eva).await, 0);
+    assert_eq!(s.inbox_unread(&s.daan, &s.assistenten).await, 2);
+}
+
 // R16: audit.
 
 /// The entries of a team's audit log as a team admin reads it.
