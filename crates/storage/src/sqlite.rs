@@ -33,8 +33,7 @@ pub struct SqliteDb {
 }
 
 /// The connection settings every connection shares. `synchronous=FULL`
-/// makes a commit durable before it returns; `mmap_size` lets reads of a
-/// large file come straight from the page cache. The query planner's
+/// makes a commit durable before it returns. The query planner's
 /// stability guarantee keeps a prepared statement's plan whatever values are
 /// bound: without it SQLite prepares a statement again whenever a value that
 /// could change the plan (a `LIMIT`, a value compared with a partial index's
@@ -46,8 +45,7 @@ fn configure(conn: &Connection) -> Result<(), DbError> {
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -32000;
-         PRAGMA mmap_size = 1073741824;",
+         PRAGMA cache_size = -32000;",
     )?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(())
