@@ -346,7 +346,7 @@ impl Tx {
         for id in &people {
             q = q.bind(*id);
         }
-        let rows: Vec<(Uuid, String, String, Option<Uuid>, Option<String>)> = q.fetch_all().await?;
+        let rows: Vec<PersonWithTeam> = q.fetch_all().await?;
         let mut who: HashMap<Uuid, (String, String, Vec<TeamRef>)> = HashMap::new();
         for (user, name, profession, team, team_name) in rows {
             let person = who
@@ -745,6 +745,10 @@ impl Tx {
             .collect())
     }
 }
+
+/// A professional's id, name and profession, with one of their teams (id
+/// and name) when they have any.
+type PersonWithTeam = (Uuid, String, String, Option<Uuid>, Option<String>);
 
 /// Whom a system event is about.
 #[derive(Debug, Clone, Copy)]
