@@ -3,7 +3,7 @@
 //! transaction, last; the realtime pump delivers them from there.
 
 use careinbox_domain::{ConversationId, Error, InboxId, UserId};
-use careinbox_storage::{Tx, now_us};
+use careinbox_storage::{NewEvent, Tx, now_us};
 use serde_json::json;
 
 /// A change that a user's screen should follow.
@@ -49,19 +49,6 @@ impl Event {
         self
     }
 
-    /// Writes the event to the log in `tx`.
-    pub(crate) async fn record(&self, tx: &mut Tx) -> Result<i64, Error> {
-        tx.insert_event_log(
-            self.kind,
-            self.conversation,
-            self.inbox,
-            self.user,
-            &self.data().to_string(),
-            now_us(),
-        )
-        .await
-    }
-
     /// The JSON data a stream sends: the ids the event concerns.
     fn data(&self) -> serde_json::Value {
         let mut data = json!({});
@@ -87,4 +74,21 @@ impl Event {
         }
         data
     }
+}
+
+/// Writes a change's events to the log in `tx`, in their order.
+pub(crate) async fn record(events: &[Event], tx: &mut Tx) -> Result<(), Error> {
+    let at = now_us();
+    let rows: Vec<NewEvent> = events
+        .iter()
+        .map(|e| NewEvent {
+            kind: e.kind,
+            conversation: e.conversation,
+            inbox: e.inbox,
+            user: e.user,
+            data: e.data().to_string(),
+            at,
+        })
+        .collect();
+    tx.append_events(&rows).await
 }

@@ -180,14 +180,10 @@ impl Service {
     }
 
     /// Records the use case's events in the event log, commits, and wakes
-    /// this node's event pump. Events are written last, so that on
-    /// PostgreSQL the lock that orders them (see `insert_event_log`) is
-    /// taken after every row lock of the use case and held only until the
-    /// commit: no two use cases can wait for each other through it.
+    /// this node's event pump, which on PostgreSQL numbers them into the
+    /// log (see `Store::sequence_events`).
     async fn commit(&self, mut tx: Tx, events: Vec<Event>) -> Result<(), Error> {
-        for event in &events {
-            event.record(&mut tx).await?;
-        }
+        events::record(&events, &mut tx).await?;
         tx.commit().await?;
         if !events.is_empty() {
             self.hub.wake();

@@ -9,6 +9,11 @@
 //! database after the change committed, a professional removed from an inbox
 //! (R6) stops receiving that inbox's conversations at once.
 //!
+//! On PostgreSQL a change queues its events and the pump that wakes first
+//! numbers them into the log (`Store::sequence_events`); any node's pump
+//! does it, so the events of a node that stopped right after its commit are
+//! numbered by another node's next poll.
+//!
 //! A stream that reconnects with `Last-Event-ID` gets what it missed from
 //! the log; one too far behind (pruned, or more than [`MAX_REPLAY`] events)
 //! gets a `reset` telling it to reload.
@@ -257,7 +262,12 @@ pub(crate) async fn pump(hub: Arc<Hub>, store: Store, retention: Duration) {
 }
 
 /// Dispatches every event after `last`; returns the newest seq handled.
+/// First numbers what committed changes queued (PostgreSQL), so that a
+/// change of this node reaches its streams without waiting for another.
 async fn dispatch_new(hub: &Hub, store: &Store, mut last: i64) -> Result<i64, Error> {
+    if let Err(e) = store.sequence_events().await {
+        tracing::warn!(error = %e, "numbering queued events failed; retrying");
+    }
     loop {
         let mut tx = store.read().await?;
         let batch = tx.events_after(last, 500).await?;

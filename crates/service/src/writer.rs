@@ -176,14 +176,7 @@ async fn run_batch(
         let ran = AssertUnwindSafe((job.run)(&mut tx)).catch_unwind().await;
         match ran {
             Ok(Some(Ran { events, answer })) => {
-                let mut recorded = Ok(());
-                for event in &events {
-                    if let Err(e) = event.record(&mut tx).await {
-                        recorded = Err(e);
-                        break;
-                    }
-                }
-                match recorded {
+                match crate::events::record(&events, &mut tx).await {
                     Ok(()) => {
                         wrote_events |= !events.is_empty();
                         if let Err(e) = tx.release_savepoint().await {

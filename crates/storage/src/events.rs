@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use careinbox_domain::{ConversationId, Error, InboxId, UserId};
 use uuid::Uuid;
 
-use crate::{EventRow, Store, Tx, db, db_sqlx};
+use crate::{EventRow, Store, Tx, TxInner, db, db_sqlx};
 
-/// The PostgreSQL channel on which a commit with events wakes every node.
+/// The PostgreSQL channel on which a move of events into the log wakes
+/// every node.
 pub const EVENTS_CHANNEL: &str = "careinbox_events";
 
 type EventTuple = (
@@ -41,38 +42,79 @@ pub struct Audience {
     pub members: HashMap<InboxId, Vec<UserId>>,
 }
 
+/// One event to append to the log.
+#[derive(Debug)]
+pub struct NewEvent<'a> {
+    pub kind: &'a str,
+    pub conversation: Option<ConversationId>,
+    pub inbox: Option<InboxId>,
+    pub user: Option<UserId>,
+    pub data: String,
+    pub at: i64,
+}
+
+/// The most queued events [`Store::sequence_events`] moves per transaction.
+const SEQUENCE_BATCH: u64 = 10_000;
+
 impl Tx {
-    /// Appends an event. Readers follow the log by increasing seq, so on
-    /// PostgreSQL, where concurrent transactions draw seqs in one order and
-    /// may commit in another, event-writing transactions take one advisory
-    /// lock until they commit: seqs then become visible in order and no
-    /// reader skips one. The NOTIFY is delivered at commit and wakes every
-    /// node. SQLite has one writer, so its order is the commit order.
-    pub async fn insert_event_log(
-        &mut self,
-        kind: &str,
-        conversation: Option<ConversationId>,
-        inbox: Option<InboxId>,
-        user: Option<UserId>,
-        data: &str,
-        now: i64,
-    ) -> Result<i64, Error> {
-        if self.is_postgres() {
-            let order = "SELECT pg_advisory_xact_lock(7513), pg_notify('careinbox_events', '')";
-            self.query(order).execute().await.map_err(db)?;
+    /// Appends a change's events, in their order. SQLite has one writer, so
+    /// the order of its inserts is the order of its commits and events go
+    /// straight into the log. On PostgreSQL, where concurrent transactions
+    /// commit in any order, they go into `event_queue` in one statement,
+    /// without a lock; [`Store::sequence_events`] numbers them into the log
+    /// after they committed.
+    pub async fn append_events(&mut self, events: &[NewEvent<'_>]) -> Result<(), Error> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        if let TxInner::Postgres(tx) = &mut self.inner {
+            let sql = "INSERT INTO event_queue (at, kind, conversation_id, inbox_id, user_id, data)
+                SELECT at, kind, conversation_id, inbox_id, user_id, data
+                FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::UUID[], $4::UUID[], $5::UUID[], $6::TEXT[])
+                  WITH ORDINALITY AS e (at, kind, conversation_id, inbox_id, user_id, data, n)
+                ORDER BY n";
+            sqlx::query(sql)
+                .bind(events.iter().map(|e| e.at).collect::<Vec<_>>())
+                .bind(events.iter().map(|e| e.kind).collect::<Vec<_>>())
+                .bind(
+                    events
+                        .iter()
+                        .map(|e| e.conversation.map(|c| c.0))
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    events
+                        .iter()
+                        .map(|e| e.inbox.map(|i| i.0))
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    events
+                        .iter()
+                        .map(|e| e.user.map(|u| u.0))
+                        .collect::<Vec<_>>(),
+                )
+                .bind(events.iter().map(|e| e.data.as_str()).collect::<Vec<_>>())
+                .execute(&mut **tx)
+                .await
+                .map_err(db_sqlx)?;
+            return Ok(());
         }
         let sql = "INSERT INTO events (at, kind, conversation_id, inbox_id, user_id, data)
-            VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq";
-        self.query(sql)
-            .bind(now)
-            .bind(kind)
-            .bind(conversation.map(|c| c.0))
-            .bind(inbox.map(|i| i.0))
-            .bind(user.map(|u| u.0))
-            .bind(data)
-            .scalar()
-            .await
-            .map_err(db)
+            VALUES ($1, $2, $3, $4, $5, $6)";
+        for e in events {
+            self.query(sql)
+                .bind(e.at)
+                .bind(e.kind)
+                .bind(e.conversation.map(|c| c.0))
+                .bind(e.inbox.map(|i| i.0))
+                .bind(e.user.map(|u| u.0))
+                .bind(e.data.as_str())
+                .execute()
+                .await
+                .map_err(db)?;
+        }
+        Ok(())
     }
 
     /// Events after `after_seq`, oldest first: what a node dispatches next.
@@ -193,6 +235,54 @@ impl Tx {
 }
 
 impl Store {
+    /// Moves the committed events waiting in PostgreSQL's `event_queue`
+    /// into the log, oldest first, numbering them as they arrive there, and
+    /// wakes every node when it moved any; returns how many it moved. One
+    /// caller at a time does this, under an advisory lock held until its
+    /// commit (which PostgreSQL makes visible before it releases the lock),
+    /// so seqs become visible in increasing order and no reader following
+    /// the log passes one that has yet to appear. A change that commits
+    /// while a move runs is moved by the next. Nothing to do on SQLite.
+    pub async fn sequence_events(&self) -> Result<u64, Error> {
+        let Store::Postgres(pool) = self else {
+            return Ok(0);
+        };
+        let mut total = 0;
+        loop {
+            let mut tx = pool.begin().await.map_err(db_sqlx)?;
+            // Taken before the move's statement starts, so that its
+            // snapshot holds everything committed before the lock was won.
+            sqlx::query("SELECT pg_advisory_xact_lock(7513)")
+                .execute(&mut *tx)
+                .await
+                .map_err(db_sqlx)?;
+            let sql = "WITH moved AS (
+                  DELETE FROM event_queue WHERE id IN
+                    (SELECT id FROM event_queue ORDER BY id LIMIT $1)
+                  RETURNING id, at, kind, conversation_id, inbox_id, user_id, data)
+                INSERT INTO events (at, kind, conversation_id, inbox_id, user_id, data)
+                SELECT at, kind, conversation_id, inbox_id, user_id, data FROM moved ORDER BY id";
+            let moved = sqlx::query(sql)
+                .bind(SEQUENCE_BATCH as i64)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_sqlx)?
+                .rows_affected();
+            if moved > 0 {
+                sqlx::query("SELECT pg_notify($1, '')")
+                    .bind(EVENTS_CHANNEL)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_sqlx)?;
+            }
+            tx.commit().await.map_err(db_sqlx)?;
+            total += moved;
+            if moved < SEQUENCE_BATCH {
+                return Ok(total);
+            }
+        }
+    }
+
     /// On PostgreSQL, a channel that receives a unit each time another
     /// transaction with events commits, on any node; `None` on SQLite, where
     /// all writers are in this process.

@@ -29,7 +29,7 @@ use crate::sqlite::{Lease, SqliteTx};
 
 pub use accounts::NewUser;
 pub use conversations::{Target, ViewOf};
-pub use events::{Audience, EVENTS_CHANNEL};
+pub use events::{Audience, EVENTS_CHANNEL, NewEvent};
 pub use inboxes::InboxSettings;
 pub use rows::*;
 pub use sqlite::SqliteDb;
