@@ -732,12 +732,14 @@ impl Tx {
     /// R14: per view, how many active conversations have unread messages
     /// for `user` (`None` is the personal view). The counts are kept by the
     /// database as participations change (migration 0005), so this reads
-    /// one row per view, however much is unread.
+    /// a few rows per view, however much is unread: one on SQLite, one per
+    /// connection slot on PostgreSQL (migration 0007).
     pub async fn unread_counts(
         &mut self,
         user: UserId,
     ) -> Result<Vec<(Option<InboxId>, i64)>, Error> {
-        let sql = "SELECT view_id, unread FROM unread_counts WHERE user_id = $1 AND unread > 0";
+        let sql = "SELECT view_id, CAST(SUM(unread) AS BIGINT) FROM unread_counts
+            WHERE user_id = $1 GROUP BY view_id HAVING SUM(unread) > 0";
         let rows: Vec<(Uuid, i64)> = self.query(sql).bind(user.0).fetch_all().await?;
         Ok(rows
             .into_iter()

@@ -17,6 +17,7 @@ mod sqlite;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use careinbox_domain::Error;
@@ -60,6 +61,10 @@ pub fn now_us() -> i64 {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
     now.map(|d| d.as_micros() as i64).unwrap_or_default()
 }
+
+/// Connections of a node's PostgreSQL pool; also the number of slots of
+/// the unread counts (migration 0007).
+const PG_CONNECTIONS: u32 = 16;
 
 /// The database: the embedded SQLite file, or a PostgreSQL pool shared by
 /// several server nodes.
@@ -128,9 +133,23 @@ impl Store {
     /// Connects to PostgreSQL and applies the migrations.
     pub async fn open_postgres(url: &str) -> Result<Store, Error> {
         let options = sqlx::postgres::PgConnectOptions::from_str(url).map_err(db_sqlx)?;
+        // Each connection gets its own slot of the unread counts, so that
+        // concurrent changes of one count do not wait for each other's
+        // commit (migration 0007).
+        let connections = Arc::new(AtomicU32::new(0));
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(PG_CONNECTIONS)
             .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                let slot = connections.fetch_add(1, Ordering::Relaxed) % PG_CONNECTIONS;
+                Box::pin(async move {
+                    sqlx::query("SELECT set_config('careinbox.slot', $1, false)")
+                        .bind(slot.to_string())
+                        .execute(conn)
+                        .await
+                        .map(|_| ())
+                })
+            })
             .connect_with(options)
             .await
             .map_err(db_sqlx)?;
