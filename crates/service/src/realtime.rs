@@ -56,6 +56,8 @@ pub struct Hub {
     wake: Notify,
     closed: AtomicBool,
     max_per_user: usize,
+    /// Names this node in the wake-ups it sends other nodes (PostgreSQL).
+    node: String,
 }
 
 impl Hub {
@@ -66,6 +68,7 @@ impl Hub {
             wake: Notify::new(),
             closed: AtomicBool::new(false),
             max_per_user,
+            node: uuid::Uuid::new_v4().to_string(),
         }
     }
 
@@ -190,6 +193,9 @@ pub(crate) async fn subscribe(
         floor: 0,
     };
 
+    // A new stream starts at the present: what committed before it opened
+    // is numbered first (PostgreSQL), so that it falls below the floor.
+    store.sequence_events(&hub.node).await?;
     let mut tx = store.read().await?;
     let (newest, pruned_through) = tx.event_log_bounds().await?;
     subscription.floor = newest;
@@ -217,7 +223,7 @@ pub(crate) async fn subscribe(
 /// Follows the event log and dispatches to this node's streams until the
 /// hub is closed. Also prunes the log past its retention window.
 pub(crate) async fn pump(hub: Arc<Hub>, store: Store, retention: Duration) {
-    let mut wakeups = match store.event_wakeups().await {
+    let mut wakeups = match store.event_wakeups(&hub.node).await {
         Ok(w) => w,
         Err(e) => {
             tracing::error!(error = %e, "cannot listen for events of other nodes; polling only");
@@ -265,7 +271,7 @@ pub(crate) async fn pump(hub: Arc<Hub>, store: Store, retention: Duration) {
 /// First numbers what committed changes queued (PostgreSQL), so that a
 /// change of this node reaches its streams without waiting for another.
 async fn dispatch_new(hub: &Hub, store: &Store, mut last: i64) -> Result<i64, Error> {
-    if let Err(e) = store.sequence_events().await {
+    if let Err(e) = store.sequence_events(&hub.node).await {
         tracing::warn!(error = %e, "numbering queued events failed; retrying");
     }
     loop {

@@ -242,8 +242,10 @@ impl Store {
     /// commit (which PostgreSQL makes visible before it releases the lock),
     /// so seqs become visible in increasing order and no reader following
     /// the log passes one that has yet to appear. A change that commits
-    /// while a move runs is moved by the next. Nothing to do on SQLite.
-    pub async fn sequence_events(&self) -> Result<u64, Error> {
+    /// while a move runs is moved by the next. `node` names the caller's
+    /// node in the wake-up, so that it does not wake itself. Nothing to do
+    /// on SQLite.
+    pub async fn sequence_events(&self, node: &str) -> Result<u64, Error> {
         let Store::Postgres(pool) = self else {
             return Ok(0);
         };
@@ -269,8 +271,9 @@ impl Store {
                 .map_err(db_sqlx)?
                 .rows_affected();
             if moved > 0 {
-                sqlx::query("SELECT pg_notify($1, '')")
+                sqlx::query("SELECT pg_notify($1, $2)")
                     .bind(EVENTS_CHANNEL)
+                    .bind(node)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_sqlx)?;
@@ -283,10 +286,14 @@ impl Store {
         }
     }
 
-    /// On PostgreSQL, a channel that receives a unit each time another
-    /// transaction with events commits, on any node; `None` on SQLite, where
-    /// all writers are in this process.
-    pub async fn event_wakeups(&self) -> Result<Option<tokio::sync::mpsc::Receiver<()>>, Error> {
+    /// On PostgreSQL, a channel that receives a unit each time another node
+    /// than `node` moved events into the log (see
+    /// [`Store::sequence_events`]); `None` on SQLite, where all writers are
+    /// in this process.
+    pub async fn event_wakeups(
+        &self,
+        node: &str,
+    ) -> Result<Option<tokio::sync::mpsc::Receiver<()>>, Error> {
         let Store::Postgres(pool) = self else {
             return Ok(None);
         };
@@ -295,6 +302,7 @@ impl Store {
             .map_err(db_sqlx)?;
         listener.listen(EVENTS_CHANNEL).await.map_err(db_sqlx)?;
         let (wake, wakeups) = tokio::sync::mpsc::channel(1);
+        let node = node.to_owned();
         // The task ends when the receiver is dropped (the pump stopped), so
         // that its connection goes back and the pool can close on shutdown.
         tokio::spawn(async move {
@@ -304,6 +312,7 @@ impl Store {
                     notified = listener.recv() => notified,
                 };
                 match notified {
+                    Ok(n) if n.payload() == node => {}
                     Ok(_) => {
                         let _ = wake.try_send(());
                     }

@@ -61,7 +61,7 @@ async fn an_event_committed_late_is_numbered_after_what_readers_already_saw() {
         .unwrap();
     b.commit().await.unwrap();
 
-    assert_eq!(store.sequence_events().await.unwrap(), 2);
+    assert_eq!(store.sequence_events("test").await.unwrap(), 2);
     let mut read = store.read().await.unwrap();
     let seen = read.events_after(0, 100).await.unwrap();
     drop(read);
@@ -74,9 +74,9 @@ async fn an_event_committed_late_is_numbered_after_what_readers_already_saw() {
     let last = seen.last().unwrap().seq;
 
     a.commit().await.unwrap();
-    assert_eq!(store.sequence_events().await.unwrap(), 1);
+    assert_eq!(store.sequence_events("test").await.unwrap(), 1);
     assert_eq!(
-        store.sequence_events().await.unwrap(),
+        store.sequence_events("test").await.unwrap(),
         0,
         "each event is moved once"
     );
@@ -94,7 +94,7 @@ async fn an_event_committed_late_is_numbered_after_what_readers_already_saw() {
     let mut c = store.write().await.unwrap();
     c.append_events(&[event("rolled_back")]).await.unwrap();
     drop(c);
-    assert_eq!(store.sequence_events().await.unwrap(), 0);
+    assert_eq!(store.sequence_events("test").await.unwrap(), 0);
 
     store.close().await;
     let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
