@@ -7,7 +7,8 @@
 
 use careinbox_domain::ConversationId;
 use careinbox_storage::{NewEvent, Store};
-use sqlx::Connection;
+
+mod common;
 
 fn event(kind: &'static str) -> NewEvent<'static> {
     NewEvent {
@@ -20,37 +21,14 @@ fn event(kind: &'static str) -> NewEvent<'static> {
     }
 }
 
-/// A fresh database on the server `DATABASE_URL` names; `None` (after
-/// saying why) when it is not reachable outside CI.
-async fn fresh_database() -> Option<(sqlx::PgConnection, String, String)> {
-    let admin = std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let mut conn = match sqlx::PgConnection::connect(&admin).await {
-        Ok(conn) => conn,
-        Err(e) if std::env::var_os("CI").is_none() => {
-            eprintln!("skipped: PostgreSQL at DATABASE_URL is not reachable ({e})");
-            return None;
-        }
-        Err(e) => panic!("CI is set but PostgreSQL is not reachable: {e}"),
-    };
-    let name = format!("careinbox_s_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .expect("a test database");
-    let (server, _) = admin
-        .rsplit_once('/')
-        .expect("a database name in DATABASE_URL");
-    let url = format!("{server}/{name}");
-    Some((conn, name, url))
-}
-
 #[tokio::test]
 async fn an_event_committed_late_is_numbered_after_what_readers_already_saw() {
-    let Some((mut admin, name, url)) = fresh_database().await else {
+    let Some(db) = common::PgDatabase::create().await else {
         return;
     };
-    let store = Store::open_postgres(&url).await.expect("the store opens");
+    let store = Store::open_postgres(&db.url)
+        .await
+        .expect("the store opens");
 
     // A writes its event first but commits last.
     let mut a = store.write().await.unwrap();
@@ -97,9 +75,5 @@ async fn an_event_committed_late_is_numbered_after_what_readers_already_saw() {
     assert_eq!(store.sequence_events("test").await.unwrap(), 0);
 
     store.close().await;
-    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    sqlx::query(sqlx::AssertSqlSafe(drop))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    db.drop().await;
 }
