@@ -754,7 +754,7 @@ impl Tx {
     /// for `user` (`None` is the personal view). The counts are kept by the
     /// database as participations change (migration 0005), so this reads
     /// a few rows per view, however much is unread: one on SQLite, one per
-    /// connection slot on PostgreSQL (migration 0007).
+    /// connection slot on PostgreSQL.
     pub async fn unread_counts(
         &mut self,
         user: UserId,

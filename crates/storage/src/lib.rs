@@ -63,7 +63,7 @@ pub fn now_us() -> i64 {
 }
 
 /// Connections of a node's PostgreSQL pool; also the number of slots of
-/// the unread counts (migration 0007).
+/// the unread counts (migration 0005).
 const PG_CONNECTIONS: u32 = 16;
 
 /// The database: the embedded SQLite file, or a PostgreSQL pool shared by
@@ -135,7 +135,7 @@ impl Store {
         let options = sqlx::postgres::PgConnectOptions::from_str(url).map_err(db_sqlx)?;
         // Each connection gets its own slot of the unread counts, so that
         // concurrent changes of one count do not wait for each other's
-        // commit (migration 0007).
+        // commit (migration 0005).
         let connections = Arc::new(AtomicU32::new(0));
         let pool = PgPoolOptions::new()
             .max_connections(PG_CONNECTIONS)

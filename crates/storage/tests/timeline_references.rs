@@ -1,5 +1,5 @@
 //! On PostgreSQL the timeline's references to people and inboxes are
-//! checked once per statement (migration 0008), not by foreign keys, so
+//! checked once per statement (migration 0007), not by foreign keys, so
 //! that a removal at scale (R6) does not pay a check per row. They must
 //! hold as firmly as foreign keys: a row naming someone or an inbox that
 //! does not exist is refused, whole statements at a time, and what the
