@@ -36,26 +36,20 @@ CREATE TRIGGER timeline_references AFTER INSERT ON timeline
 REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION timeline_check_references();
 
-CREATE FUNCTION timeline_keeps_people() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A person is named as author or target, an inbox as the one spoken for
+-- or as target.
+CREATE FUNCTION timeline_keeps_named() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM timeline WHERE author_id = OLD.id OR target_user = OLD.id) THEN
+    IF EXISTS (SELECT 1 FROM timeline WHERE CASE TG_TABLE_NAME
+            WHEN 'users' THEN OLD.id IN (author_id, target_user)
+            ELSE OLD.id IN (on_behalf_of, target_inbox) END) THEN
         RAISE foreign_key_violation
-            USING MESSAGE = 'the timeline names this person';
+            USING MESSAGE = format('the timeline names this row of %s', TG_TABLE_NAME);
     END IF;
     RETURN OLD;
 END $$;
 
 CREATE TRIGGER users_named_in_timeline BEFORE DELETE ON users
-FOR EACH ROW EXECUTE FUNCTION timeline_keeps_people();
-
-CREATE FUNCTION timeline_keeps_inboxes() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM timeline WHERE on_behalf_of = OLD.id OR target_inbox = OLD.id) THEN
-        RAISE foreign_key_violation
-            USING MESSAGE = 'the timeline names this inbox';
-    END IF;
-    RETURN OLD;
-END $$;
-
+FOR EACH ROW EXECUTE FUNCTION timeline_keeps_named();
 CREATE TRIGGER inboxes_named_in_timeline BEFORE DELETE ON inboxes
-FOR EACH ROW EXECUTE FUNCTION timeline_keeps_inboxes();
+FOR EACH ROW EXECUTE FUNCTION timeline_keeps_named();
